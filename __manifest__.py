@@ -1,0 +1,27 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+{
+    "name": "Serialized Inventory",
+    "summary": "Per-unit serial lifecycle, holder and an immutable event ledger",
+    "version": "18.0.1.0.0",
+    "category": "Inventory/Inventory",
+    "website": "https://github.com/serialized-inventory/serialized_inventory",
+    "author": "Serialized Inventory",
+    "license": "LGPL-3",
+    "depends": ["stock", "mail"],
+    "data": [
+        "security/serialized_inventory_security.xml",
+        "security/ir.model.access.csv",
+        "views/serial_event_views.xml",
+        "views/stock_lot_views.xml",
+        "views/serialized_inventory_menus.xml",
+    ],
+    "demo": [
+        "demo/serialized_inventory_demo.xml",
+    ],
+    "assets": {
+        "web.assets_tests": [
+            "serialized_inventory/static/tests/tours/*.js",
+        ],
+    },
+    "post_init_hook": "post_init_hook",
+}

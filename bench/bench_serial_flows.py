@@ -1,0 +1,463 @@
+#!/usr/bin/env python3
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+# pylint: disable=print-used
+"""Compare serial-tracked receipt and delivery times with and without the addon.
+
+Two databases are measured in the same process, alternately for each size:
+one with only ``stock`` installed (native) and one with ``serialized_inventory``
+installed (addon).  Each (database, size) run happens in its own transaction
+that is rolled back at the end, so the databases stay clean and runs repeat.
+
+See bench/README.md for usage.
+"""
+
+import argparse
+import gc
+import os
+import platform
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import odoo
+import odoo.service.db
+from odoo import Command
+
+ADDON = "serialized_inventory"
+NATIVE_MODULE = "stock"
+REPO_ROOT = Path(__file__).resolve().parent.parent
+FLOWS = (
+    ("receipt", "receipt (validate)"),
+    ("assign", "delivery: reserve (action_assign)"),
+    ("validate", "delivery: validate"),
+    ("delivery", "delivery (reserve + validate)"),
+)
+
+
+class BenchError(Exception):
+    """A run did not do what it should have (wrong setup, missing ledger rows...)."""
+
+
+@dataclass
+class Measure:
+    seconds: float
+    queries: int
+
+
+@dataclass
+class Run:
+    """Timings of one database for one size; a missing flow was skipped."""
+
+    flows: dict = field(default_factory=dict)
+
+    def add(self, flow, seconds, queries):
+        self.flows[flow] = Measure(seconds, queries)
+
+
+# ---------------------------------------------------------------------------
+# Command line and Odoo setup
+# ---------------------------------------------------------------------------
+
+
+def default_addons_path():
+    paths = [str(Path(odoo.__file__).resolve().parent.parent / "addons")]
+    if REPO_ROOT.name == ADDON:
+        paths.append(str(REPO_ROOT.parent))
+    return ",".join(paths)
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(
+        description=f"Benchmark serial-tracked receipts and deliveries, native Odoo vs {ADDON}."
+    )
+    parser.add_argument("--native-db", default="bench_native", help="database with stock only")
+    parser.add_argument("--addon-db", default="bench_addon", help=f"database with {ADDON}")
+    parser.add_argument(
+        "--sizes",
+        default="1000,10000",
+        help="comma-separated numbers of serials per flow (default: %(default)s)",
+    )
+    parser.add_argument("--config", help="Odoo rc file; --db-* options override it")
+    parser.add_argument("--db-host", default=os.environ.get("PGHOST"))
+    parser.add_argument("--db-port", default=os.environ.get("PGPORT"))
+    parser.add_argument("--db-user", default=os.environ.get("PGUSER"))
+    parser.add_argument(
+        "--addons-path",
+        help="Odoo addons path; must make serialized_inventory importable "
+        "(default: the rc file's, else Odoo's own addons folder"
+        + (f" and {REPO_ROOT.parent}" if REPO_ROOT.name == ADDON else "")
+        + ")",
+    )
+    parser.add_argument(
+        "--create",
+        action="store_true",
+        help="drop and (re)create both databases, without demo data, before measuring",
+    )
+    parser.add_argument(
+        "--skip-native-delivery-above",
+        type=int,
+        default=0,
+        metavar="N",
+        help="do not measure the native delivery for sizes above N (native reservation "
+        "of serials is quadratic); 0 = never skip (default)",
+    )
+    parser.add_argument(
+        "--warmup",
+        type=int,
+        default=10,
+        metavar="N",
+        help="run both flows once with N serials on each database before measuring, "
+        "to warm the registry caches; 0 = no warm-up (default: %(default)s)",
+    )
+    parser.add_argument("--output", help="also write the Markdown report to this file")
+    parser.add_argument("--log-level", default="warn", help="Odoo log level (default: warn)")
+    args = parser.parse_args(argv)
+    try:
+        args.sizes = [int(size) for size in args.sizes.split(",") if size.strip()]
+    except ValueError:
+        parser.error(f"--sizes must be comma-separated integers, got {args.sizes!r}")
+    if not args.sizes or min(args.sizes) < 1:
+        parser.error("--sizes must list positive integers")
+    if args.native_db == args.addon_db:
+        parser.error("--native-db and --addon-db must differ")
+    return args
+
+
+def odoo_options(args):
+    """Odoo command-line options shared by this process and the install subprocesses."""
+    options = []
+    if args.config:
+        options += ["-c", args.config]
+    if args.db_host:
+        options += ["--db_host", args.db_host]
+    if args.db_port:
+        options += ["--db_port", str(args.db_port)]
+    if args.db_user:
+        options += ["--db_user", args.db_user]
+    if args.addons_path:
+        options += ["--addons-path", args.addons_path]
+    elif not args.config:
+        options += ["--addons-path", default_addons_path()]
+    options += ["--log-level", args.log_level]
+    return options
+
+
+def create_databases(args):
+    for db_name, module in ((args.native_db, NATIVE_MODULE), (args.addon_db, ADDON)):
+        print(f"Dropping and creating {db_name} with {module} (no demo data)...", flush=True)
+        odoo.service.db.exp_drop(db_name)
+        command = [
+            sys.executable,
+            "-c",
+            "from odoo.cli.command import main; main()",
+            *odoo_options(args),
+            f"--database={db_name}",
+            f"--init={module}",
+            "--without-demo=all",
+            "--stop-after-init",
+            "--no-http",
+        ]
+        started = time.perf_counter()
+        subprocess.run(command, check=True)
+        print(f"  done in {time.perf_counter() - started:.0f} s", flush=True)
+
+
+def registry_for(db_name, expect_addon):
+    try:
+        registry = odoo.modules.registry.Registry(db_name)
+    except Exception as error:
+        raise BenchError(
+            f"cannot load database {db_name!r} ({error}); create it with --create"
+        ) from error
+    with registry.cursor() as cr:
+        cr.execute(
+            "SELECT name FROM ir_module_module WHERE state = 'installed' AND name IN %s",
+            [(NATIVE_MODULE, ADDON)],
+        )
+        installed = {name for (name,) in cr.fetchall()}
+    if NATIVE_MODULE not in installed:
+        raise BenchError(f"database {db_name!r} does not have {NATIVE_MODULE} installed")
+    if (ADDON in installed) != expect_addon:
+        raise BenchError(
+            f"database {db_name!r} should {'' if expect_addon else 'not '}have {ADDON} "
+            "installed; recreate the databases with --create"
+        )
+    return registry
+
+
+# ---------------------------------------------------------------------------
+# The flows
+# ---------------------------------------------------------------------------
+
+
+class Timer:
+    """Time a block and count the SQL queries it sends on ``env.cr``."""
+
+    def __init__(self, env):
+        self.env = env
+
+    def __enter__(self):
+        self.queries = self.env.cr.sql_log_count
+        self.started = time.perf_counter()
+        return self
+
+    def __exit__(self, *exc):
+        self.seconds = time.perf_counter() - self.started
+        self.queries = self.env.cr.sql_log_count - self.queries
+
+
+def check(condition, message):
+    if not condition:
+        raise BenchError(message)
+
+
+def run_flows(registry, size, with_delivery, check_ledger):
+    """Receive then deliver ``size`` new serials in one transaction, rolled back at the end."""
+    run = Run()
+    cr = registry.cursor()
+    try:
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        warehouse = env["stock.warehouse"].search([("company_id", "=", env.company.id)], limit=1)
+        check(warehouse, f"no warehouse in {cr.dbname}")
+        stock = warehouse.lot_stock_id
+        suppliers = env.ref("stock.stock_location_suppliers")
+        customers = env.ref("stock.stock_location_customers")
+        vendor, customer = env["res.partner"].create(
+            [{"name": "Bench Vendor"}, {"name": "Bench Customer"}]
+        )
+        product = env["product.product"].create(
+            {"name": f"Bench Serial {size}", "is_storable": True, "tracking": "serial"}
+        )
+
+        # (a) Receipt: confirm, then fill in the serials as the "generate serials"
+        # dialog of the move does (drop the blank lines, create one line per serial).
+        receipt = env["stock.picking"].create(
+            {
+                "picking_type_id": warehouse.in_type_id.id,
+                "partner_id": vendor.id,
+                "location_id": suppliers.id,
+                "location_dest_id": stock.id,
+                "move_ids": [Command.create(move_vals(product, size, suppliers, stock))],
+            }
+        )
+        receipt.action_confirm()
+        move = receipt.move_ids
+        move.move_line_ids = [Command.delete(line.id) for line in move.move_line_ids] + [
+            Command.create(
+                {
+                    "picking_id": receipt.id,
+                    "product_id": product.id,
+                    "product_uom_id": product.uom_id.id,
+                    "location_id": move.location_id.id,
+                    "location_dest_id": move.location_dest_id.id,
+                    "lot_name": f"BENCH-{product.id}-{index:06d}",
+                    "quantity": 1,
+                }
+            )
+            for index in range(1, size + 1)
+        ]
+        receipt.move_ids.picked = True
+        env.flush_all()
+        check(len(move.move_line_ids) == size, f"receipt has {len(move.move_line_ids)} lines")
+
+        gc.collect()
+        with Timer(env) as timer:
+            result = receipt.button_validate()
+            env.flush_all()
+        run.add("receipt", timer.seconds, timer.queries)
+        check(result is True, f"receipt validation returned {result!r} instead of True")
+        check(receipt.state == "done", f"receipt is {receipt.state}, not done")
+        check(product.qty_available == size, f"{product.qty_available} units in stock")
+        if check_ledger:
+            check_ledger_rows(env, receipt, size, stock=stock)
+
+        # (b) Delivery: confirm without reserving, then time the reservation and the
+        # validation (which marks the moves picked, as the Validate button does).
+        if with_delivery:
+            warehouse.out_type_id.reservation_method = "manual"
+            delivery = env["stock.picking"].create(
+                {
+                    "picking_type_id": warehouse.out_type_id.id,
+                    "partner_id": customer.id,
+                    "location_id": stock.id,
+                    "location_dest_id": customers.id,
+                    "move_ids": [Command.create(move_vals(product, size, stock, customers))],
+                }
+            )
+            delivery.action_confirm()
+            env.flush_all()
+            check(not delivery.move_ids.move_line_ids, "delivery reserved at confirmation")
+
+            gc.collect()
+            with Timer(env) as total:
+                with Timer(env) as assign:
+                    delivery.action_assign()
+                    env.flush_all()
+                with Timer(env) as validate:
+                    result = delivery.button_validate()
+                    env.flush_all()
+            run.add("assign", assign.seconds, assign.queries)
+            run.add("validate", validate.seconds, validate.queries)
+            run.add("delivery", total.seconds, total.queries)
+            check(result is True, f"delivery validation returned {result!r} instead of True")
+            check(delivery.state == "done", f"delivery is {delivery.state}, not done")
+            delivered = delivery.move_ids.quantity
+            check(delivered == size, f"{delivered} units delivered instead of {size}")
+            check(product.qty_available == 0, f"{product.qty_available} units left in stock")
+            if check_ledger:
+                check_ledger_rows(env, delivery, size, holder=customer)
+    finally:
+        cr.rollback()
+        cr.close()
+    return run
+
+
+def move_vals(product, size, source, destination):
+    return {
+        "name": product.display_name,
+        "product_id": product.id,
+        "product_uom": product.uom_id.id,
+        "product_uom_qty": size,
+        "location_id": source.id,
+        "location_dest_id": destination.id,
+    }
+
+
+def check_ledger_rows(env, picking, size, stock=None, holder=None):
+    """The addon must have written one ledger row per serial and updated the serials."""
+    events = env["serial.event"].search_count([("picking_id", "=", picking.id)])
+    check(
+        events == size,
+        f"{ADDON}: {events} serial.event rows for {picking.name}, expected {size}",
+    )
+    lot_domain = [("product_id", "=", picking.move_ids.product_id.id)]
+    if stock:
+        lot_domain.append(("current_location_id", "=", stock.id))
+    if holder:
+        lot_domain.append(("current_holder_id", "=", holder.id))
+    lots = env["stock.lot"].search_count(lot_domain)
+    check(
+        lots == size,
+        f"{ADDON}: {lots} serials with {lot_domain[1:]} after {picking.name}, expected {size}",
+    )
+
+
+# ---------------------------------------------------------------------------
+# Report
+# ---------------------------------------------------------------------------
+
+
+def environment_lines(registries):
+    with registries[0].cursor() as cr:
+        cr.execute("SHOW server_version")
+        pg_version = cr.fetchone()[0]
+    cpus = os.cpu_count()
+    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else cpus
+    return [
+        f"- Odoo {odoo.release.version}, PostgreSQL {pg_version}, "
+        f"Python {platform.python_version()}",
+        f"- CPUs: {cpus} ({usable} usable by this process), {platform.machine()}, "
+        f"{platform.system()} {platform.release()}",
+    ]
+
+
+def fmt_seconds(measure):
+    return f"{measure.seconds:.2f}" if measure else "skipped"
+
+
+def fmt_queries(measure):
+    return str(measure.queries) if measure else "skipped"
+
+
+def overhead(native, addon):
+    if not (native and addon) or native.seconds <= 0:
+        return None
+    return (addon.seconds - native.seconds) / native.seconds * 100
+
+
+def report_lines(args, results, env_lines):
+    lines = [
+        f"## Serial flows: native `{NATIVE_MODULE}` vs `{ADDON}`",
+        "",
+        *env_lines,
+        f"- Databases: native `{args.native_db}`, addon `{args.addon_db}`; each run rolled back",
+        "",
+        "| flow | N | native s | addon s | overhead % | native queries | addon queries |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    native_total = addon_total = 0.0
+    for size, (native, addon) in results:
+        for flow, label in FLOWS:
+            native_measure, addon_measure = native.flows.get(flow), addon.flows.get(flow)
+            if not (native_measure or addon_measure):
+                continue
+            percent = overhead(native_measure, addon_measure)
+            lines.append(
+                f"| {label} | {size} | {fmt_seconds(native_measure)} "
+                f"| {fmt_seconds(addon_measure)} "
+                f"| {'n/a' if percent is None else f'{percent:+.1f}'} "
+                f"| {fmt_queries(native_measure)} | {fmt_queries(addon_measure)} |"
+            )
+            if percent is not None and flow in ("receipt", "delivery"):
+                native_total += native_measure.seconds
+                addon_total += addon_measure.seconds
+    lines.append("")
+    if native_total:
+        lines.append(
+            f"Overall (receipt + delivery measured on both databases): native "
+            f"{native_total:.2f} s, addon {addon_total:.2f} s, overhead "
+            f"{(addon_total - native_total) / native_total * 100:+.1f} %"
+        )
+    else:
+        lines.append("Overall: no flow was measured on both databases.")
+    return lines
+
+
+def print_report(args, results, env_lines):
+    text = "\n".join(report_lines(args, results, env_lines))
+    print("\n" + text, flush=True)
+    if args.output:
+        Path(args.output).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.output).write_text(text + "\n")
+
+
+# ---------------------------------------------------------------------------
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    odoo.tools.config.parse_config(odoo_options(args), setup_logging=True)
+    if args.create:
+        create_databases(args)
+
+    results = []
+    env_lines = []
+    try:
+        native = registry_for(args.native_db, expect_addon=False)
+        addon = registry_for(args.addon_db, expect_addon=True)
+        env_lines = environment_lines([native, addon])
+        if args.warmup:
+            print(f"Warming up with {args.warmup} serials on each database...", flush=True)
+            run_flows(native, args.warmup, with_delivery=True, check_ledger=False)
+            run_flows(addon, args.warmup, with_delivery=True, check_ledger=True)
+        for size in args.sizes:
+            native_delivery = not (
+                args.skip_native_delivery_above and size > args.skip_native_delivery_above
+            )
+            print(f"N={size}: native ({args.native_db})...", flush=True)
+            native_run = run_flows(native, size, native_delivery, check_ledger=False)
+            print(f"N={size}: addon ({args.addon_db})...", flush=True)
+            addon_run = run_flows(addon, size, with_delivery=True, check_ledger=True)
+            results.append((size, (native_run, addon_run)))
+    except BenchError as error:
+        print_report(args, results, env_lines)
+        print(f"\nERROR: {error}", file=sys.stderr)
+        return 1
+    print_report(args, results, env_lines)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+# Pure-Python domain code of serialized_inventory: no Odoo import in here.

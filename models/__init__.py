@@ -1,0 +1,1 @@
+from . import serial_event, stock_lot, stock_move

@@ -1,0 +1,224 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import re
+from collections import defaultdict
+
+from psycopg2 import errors as pg_errors
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+from ..lib import serial_lifecycle as lifecycle
+
+UNIQUE_CONSTRAINT = "serial_product_company_uniq"
+# Kept by the move hook only (see serial.event._record_move_lines).
+BOOKKEEPING_FIELDS = frozenset(
+    {
+        "lifecycle_state",
+        "current_location_id",
+        "current_holder_id",
+        "first_receipt_date",
+        "last_delivery_date",
+    }
+)
+# "Key (product_id, name, company_id)=(12, SN 1, 3) already exists."
+_UNIQUE_DETAIL_RE = re.compile(r"=\((\d+), (.*), (\d+|null)\)")
+
+
+class StockLot(models.Model):
+    _inherit = "stock.lot"
+
+    active = fields.Boolean(default=True)
+    product_tracking = fields.Selection(related="product_id.tracking")
+    lifecycle_state = fields.Selection(
+        selection="_lifecycle_state_selection",
+        default=lifecycle.NEW,
+        required=True,
+        readonly=True,
+        index=True,
+        copy=False,
+        help="Where the unit is in its life, updated each time a move of it is done.",
+    )
+    current_location_id = fields.Many2one(
+        "stock.location",
+        readonly=True,
+        index="btree_not_null",
+        copy=False,
+        help="Destination of the last done movement of this serial.",
+    )
+    current_holder_id = fields.Many2one(
+        "res.partner",
+        readonly=True,
+        index="btree_not_null",
+        copy=False,
+        help="The customer holding the unit while it is delivered (or the vendor it "
+        "was returned to).",
+    )
+    first_receipt_date = fields.Datetime(readonly=True, copy=False)
+    last_delivery_date = fields.Datetime(readonly=True, copy=False)
+    serial_event_ids = fields.One2many("serial.event", "lot_id", string="Events")
+    serial_event_count = fields.Integer(compute="_compute_serial_event_count")
+
+    _sql_constraints = [
+        (
+            UNIQUE_CONSTRAINT,
+            "unique nulls not distinct (product_id, name, company_id)",
+            "A serial number must be unique per product and company.",
+        ),
+    ]
+
+    @api.model
+    def _lifecycle_state_selection(self):
+        return [
+            (lifecycle.NEW, self.env._("Not Received")),
+            (lifecycle.IN_STOCK, self.env._("In Stock")),
+            (lifecycle.IN_TRANSIT, self.env._("In Transit")),
+            (lifecycle.DELIVERED, self.env._("Delivered")),
+            (lifecycle.RETURNED, self.env._("Returned")),
+            (lifecycle.VENDOR_RETURNED, self.env._("Returned to Vendor")),
+            (lifecycle.SCRAPPED, self.env._("Scrapped")),
+            (lifecycle.CONSUMED, self.env._("Consumed in Production")),
+            (lifecycle.LOST, self.env._("Lost")),
+        ]
+
+    def _compute_serial_event_count(self):
+        counts = dict(
+            self.env["serial.event"]._read_group(
+                [("lot_id", "in", self.ids)], ["lot_id"], ["__count"]
+            )
+        )
+        for lot in self:
+            lot.serial_event_count = counts.get(lot, 0)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._check_serial_duplicates(vals_list)
+        try:
+            with self.env.cr.savepoint(flush=False):
+                return super().create(vals_list)
+        except pg_errors.UniqueViolation as error:
+            self._raise_if_serial_race(error)
+            raise
+
+    def write(self, vals):
+        if not self.env.su and BOOKKEEPING_FIELDS.intersection(vals):
+            raise UserError(
+                self.env._(
+                    "The lifecycle of serial numbers follows their done moves and cannot be "
+                    "edited by hand (%(fields)s on %(serials)s).",
+                    fields=", ".join(sorted(BOOKKEEPING_FIELDS.intersection(vals))),
+                    serials=", ".join(self.mapped("display_name")),
+                )
+            )
+        if not {"name", "product_id", "company_id"}.intersection(vals):
+            return super().write(vals)
+        try:
+            with self.env.cr.savepoint(flush=False):
+                result = super().write(vals)
+                self.flush_recordset(["name", "product_id", "company_id"])
+                return result
+        except pg_errors.UniqueViolation as error:
+            self._raise_if_serial_race(error)
+            raise
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_serial_history(self):
+        with_history = self.filtered("serial_event_ids")
+        if with_history:
+            raise UserError(
+                self.env._(
+                    "Serial numbers with a movement history cannot be deleted; archive "
+                    "them instead: %(serials)s",
+                    serials=", ".join(with_history.mapped("display_name")),
+                )
+            )
+
+    def action_view_serial_events(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "serialized_inventory.serial_event_action"
+        )
+        action["domain"] = [("lot_id", "=", self.id)]
+        action["context"] = {"default_lot_id": self.id}
+        return action
+
+    @api.model
+    def _check_serial_duplicates(self, vals_list):
+        """Refuse, before inserting, serials that already exist for the product.
+
+        Same rule as ``_check_unique_lot`` (per product and company, a lot with
+        no company clashing with all), checked before the INSERT so that the
+        user gets the named error instead of the database's.
+        """
+        keys = [
+            (vals.get("product_id"), vals.get("name"), vals.get("company_id"))
+            for vals in vals_list
+            if vals.get("product_id") and vals.get("name")
+        ]
+        if not keys:
+            return
+        products = self.env["product.product"].browse({k[0] for k in keys})
+        seen = defaultdict(set)
+        existing = (
+            self.sudo()
+            .with_context(active_test=False)
+            .search_fetch(
+                [
+                    ("product_id", "in", products.ids),
+                    ("name", "in", list({k[1] for k in keys})),
+                ],
+                ["name", "product_id", "company_id"],
+            )
+        )
+        for lot in existing:
+            seen[(lot.product_id.id, lot.name)].add(lot.company_id.id)
+        clashes = []
+        for product_id, name, company_id in keys:
+            if company_id is None:
+                company_id = products.browse(product_id).company_id.id
+            companies = seen[(product_id, name)]
+            if companies and (not company_id or company_id in companies or False in companies):
+                clashes.append((product_id, name))
+            companies.add(company_id or False)
+        if clashes:
+            raise ValidationError(self._serial_duplicate_message(clashes))
+
+    def _serial_duplicate_message(self, clashes):
+        products = self.env["product.product"].browse({c[0] for c in clashes})
+        names = dict(zip(products.ids, products.mapped("display_name"), strict=True))
+        return self.env._(
+            "These serial numbers already exist for their product (a serial number "
+            "must be unique per product and company):\n%(lines)s",
+            lines="\n".join(
+                self.env._(
+                    " - Product: %(product)s, Serial: %(serial)s", product=names[p], serial=n
+                )
+                for p, n in clashes
+            ),
+        )
+
+    def _raise_if_serial_race(self, error):
+        """Turn the unique index's error, raised when another transaction
+        committed the same serial meanwhile, into a named validation error."""
+        if error.diag.constraint_name != f"{self._table}_{UNIQUE_CONSTRAINT}":
+            return
+        match = _UNIQUE_DETAIL_RE.search(error.diag.message_detail or "")
+        if not match:
+            raise ValidationError(
+                self.env._("A serial number must be unique per product and company.")
+            ) from error
+        clash = (int(match.group(1)), match.group(2))
+        raise ValidationError(self._serial_duplicate_message([clash])) from error
+
+    def _apply_serial_events(self, lot_updates):
+        """Write the bookkeeping fields of serials after movements.
+
+        :param lot_updates: ``{lot_id: vals}``; lots sharing the same values are
+            written together, so a delivery of 10,000 serials to one customer
+            is one UPDATE.
+        """
+        by_vals = defaultdict(list)
+        for lot_id, vals in lot_updates.items():
+            by_vals[tuple(sorted(vals.items()))].append(lot_id)
+        lots = self.sudo()
+        for vals, lot_ids in by_vals.items():
+            lots.browse(lot_ids).write(dict(vals))

@@ -1,0 +1,9 @@
+from . import (
+    test_access,
+    test_backfill,
+    test_ledger,
+    test_lifecycle,
+    test_serial_lifecycle,
+    test_ui,
+    test_uniqueness,
+)

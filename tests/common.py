@@ -1,0 +1,144 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import Command
+from odoo.tests import TransactionCase
+
+
+class SerialCommon(TransactionCase):
+    """A serial-tracked product, a vendor, two customers and helpers that run
+    pickings the way a user validates them."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
+        cls.warehouse = cls.env["stock.warehouse"].search(
+            [("company_id", "=", cls.env.company.id)], limit=1
+        )
+        cls.stock = cls.warehouse.lot_stock_id
+        cls.supplier_loc = cls.env.ref("stock.stock_location_suppliers")
+        cls.customer_loc = cls.env.ref("stock.stock_location_customers")
+        cls.transit_loc = cls.env["stock.location"].create(
+            {"name": "SI Transit", "usage": "transit", "company_id": cls.env.company.id}
+        )
+        cls.vendor = cls.env["res.partner"].create({"name": "SI Vendor"})
+        cls.customer = cls.env["res.partner"].create({"name": "SI Customer", "is_company": True})
+        cls.customer_contact = cls.env["res.partner"].create(
+            {"name": "SI Customer Dock", "parent_id": cls.customer.id, "type": "delivery"}
+        )
+        cls.other_customer = cls.env["res.partner"].create({"name": "SI Other Customer"})
+        cls.product = cls.env["product.product"].create(
+            {"name": "SI Scanner", "is_storable": True, "tracking": "serial"}
+        )
+        cls.picking_type_in = cls.warehouse.in_type_id
+        cls.picking_type_out = cls.warehouse.out_type_id
+        cls.picking_type_internal = cls.warehouse.int_type_id
+
+    @classmethod
+    def _picking(cls, picking_type, src, dest, lots=None, names=None, partner=None, product=None):
+        """Create, fill and validate a transfer of the given serials.
+
+        ``lots`` are existing serials, ``names`` new serial numbers to create.
+        """
+        product = product or cls.product
+        line_vals = [{"lot_id": lot.id} for lot in lots or []]
+        line_vals += [{"lot_name": name} for name in names or []]
+        picking = cls.env["stock.picking"].create(
+            {
+                "picking_type_id": picking_type.id,
+                "location_id": src.id,
+                "location_dest_id": dest.id,
+                "partner_id": partner.id if partner else False,
+                "move_ids": [
+                    Command.create(
+                        {
+                            "name": product.name,
+                            "product_id": product.id,
+                            "product_uom_qty": len(line_vals),
+                            "product_uom": product.uom_id.id,
+                            "location_id": src.id,
+                            "location_dest_id": dest.id,
+                        }
+                    )
+                ],
+            }
+        )
+        picking.action_confirm()
+        move = picking.move_ids
+        move.move_line_ids.unlink()
+        move.write(
+            {
+                "move_line_ids": [
+                    Command.create(
+                        dict(
+                            vals,
+                            product_id=product.id,
+                            quantity=1,
+                            location_id=src.id,
+                            location_dest_id=dest.id,
+                            picking_id=picking.id,
+                        )
+                    )
+                    for vals in line_vals
+                ],
+                "picked": True,
+            }
+        )
+        picking.button_validate()
+        return picking
+
+    @classmethod
+    def receive(cls, names, product=None):
+        picking = cls._picking(
+            cls.picking_type_in,
+            cls.supplier_loc,
+            cls.stock,
+            names=names,
+            partner=cls.vendor,
+            product=product,
+        )
+        return picking, picking.move_line_ids.lot_id
+
+    @classmethod
+    def deliver(cls, lots, partner=None, src=None):
+        return cls._picking(
+            cls.picking_type_out,
+            src or cls.stock,
+            cls.customer_loc,
+            lots=lots,
+            partner=partner or cls.customer_contact,
+            product=lots.product_id,
+        )
+
+    @classmethod
+    def return_picking(cls, picking, lots):
+        wizard = (
+            cls.env["stock.return.picking"]
+            .with_context(
+                active_id=picking.id, active_ids=picking.ids, active_model="stock.picking"
+            )
+            .create({"picking_id": picking.id})
+        )
+        for line in wizard.product_return_moves:
+            line.quantity = len(lots)
+        returned = wizard._create_return()
+        returned.move_line_ids.unlink()
+        returned.move_ids.write(
+            {
+                "move_line_ids": [
+                    Command.create(
+                        {
+                            "product_id": lot.product_id.id,
+                            "lot_id": lot.id,
+                            "quantity": 1,
+                            "location_id": returned.location_id.id,
+                            "location_dest_id": returned.location_dest_id.id,
+                            "picking_id": returned.id,
+                        }
+                    )
+                    for lot in lots
+                ],
+                "picked": True,
+            }
+        )
+        returned.button_validate()
+        return returned

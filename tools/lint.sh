@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# make lint: ruff (lint + format check) and pylint-odoo's mandatory checks.
+source "$(dirname "$0")/common.sh"
+ensure_python_deps
+cd "$ROOT"
+say "ruff..."
+"$PYTHON" -m ruff check . || die "ruff check failed"
+"$PYTHON" -m ruff format --check . || die "ruff format: files need formatting (ruff format .)"
+say "pylint-odoo..."
+mkdir -p "$LOCAL/addons"
+ln -sfn "$ROOT" "$LOCAL/addons/$ADDON"
+(cd "$LOCAL/addons" && "$PYTHON" -m pylint --rcfile="$ROOT/.pylintrc" "$ADDON") \
+    || die "pylint-odoo failed"
