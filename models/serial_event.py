@@ -129,104 +129,101 @@ class SerialEvent(models.Model):
             user who did it (backfill) instead of the current user.
         :return: the created events
         """
-        if not move_line_ids:
-            return self.browse()
-        self.env["stock.move.line"].flush_model()
-        self.env["stock.move"].flush_model()
-        self.env["stock.picking"].flush_model(["partner_id", "name"])
-        self.env["stock.lot"].flush_model()
-        self.env.cr.execute(
-            SQL(
-                """
-            SELECT ml.id, ml.move_id, ml.lot_id, ml.product_id, ml.date,
-                   ml.location_id, ml.location_dest_id, ml.picking_id,
-                   COALESCE(picking.partner_id, move.partner_id),
-                   COALESCE(%(user_id)s, ml.write_uid), ml.company_id,
-                   COALESCE(picking.name, move.reference),
-                   src.usage, dest.usage, dest.scrap_location,
-                   lot.lifecycle_state, lot.first_receipt_date IS NOT NULL
-              FROM stock_move_line ml
-              JOIN stock_move move ON move.id = ml.move_id
-              JOIN stock_lot lot ON lot.id = ml.lot_id
-              JOIN product_product product ON product.id = ml.product_id
-              JOIN product_template tmpl ON tmpl.id = product.product_tmpl_id
-              JOIN stock_location src ON src.id = ml.location_id
-              JOIN stock_location dest ON dest.id = ml.location_dest_id
-         LEFT JOIN stock_picking picking ON picking.id = ml.picking_id
-             WHERE ml.id = ANY(%(ids)s)
-               AND ml.state = 'done'
-               AND ml.quantity > 0
-               AND tmpl.tracking = 'serial'
-               AND NOT EXISTS (
-                   SELECT 1 FROM serial_event e
-                    WHERE e.move_line_id = ml.id AND e.lot_id = ml.lot_id)
-          ORDER BY ml.date, ml.id
-                """,
-                user_id=None if by_line_author else self.env.uid,
-                ids=list(move_line_ids),
+        lines = (
+            self.env["stock.move.line"]
+            .sudo()
+            .browse(move_line_ids)
+            .filtered(
+                lambda ml: (
+                    ml.state == "done"
+                    and ml.lot_id
+                    and ml.quantity > 0
+                    and ml.product_id.tracking == "serial"
+                )
             )
         )
-        rows = self.env.cr.fetchall()
-        if not rows:
+        if not lines:
+            return self.browse()
+        self.env.cr.execute(
+            SQL(
+                "SELECT move_line_id, lot_id FROM serial_event WHERE move_line_id = ANY(%s)",
+                lines.ids,
+            )
+        )
+        recorded = set(self.env.cr.fetchall())
+        lines = lines.filtered(lambda ml: (ml.id, ml.lot_id.id) not in recorded)
+        if not lines:
             return self.browse()
         state = {}
         received = {}
         lot_updates = {}
-        event_vals = []
-        for (
-            ml_id,
-            move_id,
-            lot_id,
-            product_id,
-            date,
-            location_id,
-            location_dest_id,
-            picking_id,
-            partner_id,
-            uid,
-            company_id,
-            reference,
-            src_usage,
-            dest_usage,
-            dest_scrap,
-            lot_state,
-            lot_received,
-        ) in rows:
+        rows = []
+        for ml in lines.sorted(lambda ml: (ml.date, ml.id)):
+            lot, dest = ml.lot_id, ml.location_dest_id
             event_type, new_state = lifecycle.classify(
-                src_usage, dest_usage, dest_scrap, state.get(lot_id, lot_state)
+                ml.location_id.usage,
+                dest.usage,
+                dest.scrap_location,
+                state.get(lot.id, lot.lifecycle_state),
             )
-            state[lot_id] = new_state
-            updates = lot_updates.setdefault(lot_id, {})
+            state[lot.id] = new_state
+            partner = ml.picking_id.partner_id or ml.move_id.partner_id
+            updates = lot_updates.setdefault(lot.id, {})
             updates.update(
                 lifecycle_state=new_state,
-                current_location_id=location_dest_id,
-                current_holder_id=partner_id
+                current_location_id=dest.id,
+                current_holder_id=partner.id
                 if new_state in (lifecycle.DELIVERED, lifecycle.VENDOR_RETURNED)
                 else False,
             )
-            if event_type in lifecycle.ARRIVALS and not received.get(lot_id, lot_received):
-                received[lot_id] = True
-                updates["first_receipt_date"] = date
+            if event_type in lifecycle.ARRIVALS and not received.get(
+                lot.id, bool(lot.first_receipt_date)
+            ):
+                received[lot.id] = True
+                updates["first_receipt_date"] = ml.date
             if event_type == lifecycle.DELIVERY:
-                updates["last_delivery_date"] = date
-            event_vals.append(
-                {
-                    "lot_id": lot_id,
-                    "product_id": product_id,
-                    "date": date,
-                    "event_type": event_type,
-                    "lifecycle_state": new_state,
-                    "location_id": location_id,
-                    "location_dest_id": location_dest_id,
-                    "picking_id": picking_id,
-                    "move_id": move_id,
-                    "move_line_id": ml_id,
-                    "partner_id": partner_id,
-                    "user_id": uid,
-                    "company_id": company_id,
-                    "reference": reference,
-                }
+                updates["last_delivery_date"] = ml.date
+            rows.append(
+                SQL(
+                    "(%s, %s, %s, %s, %s, %s, %s, %s::int, %s::int, %s, %s::int, %s::int, %s,"
+                    " %s::varchar)",
+                    lot.id,
+                    ml.product_id.id,
+                    ml.date,
+                    event_type,
+                    new_state,
+                    ml.location_id.id,
+                    dest.id,
+                    ml.picking_id.id or None,
+                    ml.move_id.id or None,
+                    ml.id,
+                    partner.id or None,
+                    (ml.write_uid.id if by_line_author else self.env.uid) or None,
+                    ml.company_id.id,
+                    ml.picking_id.name or ml.move_id.reference or None,
+                )
             )
-        events = self.sudo().create(event_vals)
-        self.env["stock.lot"]._apply_serial_events(lot_updates)
+        # The ledger is append-only and has no computed or related field to
+        # maintain: one INSERT for the whole batch.
+        self.env.cr.execute(
+            SQL(
+                """
+            INSERT INTO serial_event (
+                lot_id, product_id, date, event_type, lifecycle_state,
+                location_id, location_dest_id, picking_id, move_id, move_line_id,
+                partner_id, user_id, company_id, reference,
+                create_uid, create_date, write_uid, write_date)
+            SELECT v.*, %(uid)s, %(now)s, %(uid)s, %(now)s
+              FROM (VALUES %(rows)s) AS v
+         RETURNING id
+                """,
+                uid=self.env.uid,
+                now=self.env.cr.now(),
+                rows=SQL(", ").join(rows),
+            )
+        )
+        events = self.browse([row[0] for row in self.env.cr.fetchall()])
+        lots = self.env["stock.lot"].browse(lot_updates)
+        lots.invalidate_recordset(["serial_event_ids", "serial_event_count"])
+        lots._apply_serial_events(lot_updates)
         return events
