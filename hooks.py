@@ -30,7 +30,7 @@ def backfill_serial_history(env):
         )
     )
     lot_ids = [row[0] for row in env.cr.fetchall()]
-    events = env["serial.event"]
+    count = 0
     for start in range(0, len(lot_ids), BACKFILL_LOTS_PER_BATCH):
         batch = lot_ids[start : start + BACKFILL_LOTS_PER_BATCH]
         env.cr.execute(
@@ -40,12 +40,12 @@ def backfill_serial_history(env):
             )
         )
         line_ids = [row[0] for row in env.cr.fetchall()]
-        events |= events._record_move_lines(line_ids, by_line_author=True)
-        env["serial.event"].invalidate_model()
-        env["stock.lot"].invalidate_model()
+        count += len(env["serial.event"]._record_move_lines(line_ids, by_line_author=True))
+        # flush and let go of this batch's records before the next one
+        env.invalidate_all()
     _logger.info(
         "serialized_inventory: backfilled %d events for %d serials",
-        len(events),
+        count,
         len(lot_ids),
     )
-    return events
+    return count

@@ -114,18 +114,29 @@ as_pg_owner() {
 
 pg_use_local() { [ -z "${PGHOST:-}${PGPORT:-}${PGUSER:-}" ]; }
 
+# The cluster lives in .local/pgdata, unless the postgres OS user cannot reach
+# the checkout (a clone in a private folder): then in a folder of its own in /tmp.
+pg_datadir() {
+    if [ "$(id -u)" != 0 ] || runuser -u postgres -- test -x "$LOCAL" 2>/dev/null; then
+        echo "$LOCAL/pgdata"
+    else
+        echo "${TMPDIR:-/tmp}/serialized_inventory-pg-$(printf %s "$ROOT" | sha1sum | cut -c1-10)"
+    fi
+}
+
 ensure_pg() {
     if pg_use_local; then
         DB_HOST=127.0.0.1
         DB_PORT=${SI_PGPORT:-54329}
         DB_USER=odoo
         DB_PASSWORD=
-        local bindir data=$LOCAL/pgdata
+        local bindir data
         bindir=$(pg_bindir)
+        data=$(pg_datadir)
         if [ ! -f "$data/PG_VERSION" ]; then
             say "Creating a local PostgreSQL cluster in $data..."
             mkdir -p "$data"
-            [ "$(id -u)" = 0 ] && chown postgres "$LOCAL/pgdata"
+            if [ "$(id -u)" = 0 ]; then chown postgres "$data"; chmod 700 "$data"; fi
             as_pg_owner "$bindir/initdb" -D "$data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >"$LOCAL/initdb.log" 2>&1 \
                 || die "initdb failed: see $LOCAL/initdb.log (as root, the folder must be reachable by the postgres user)."
         fi
@@ -150,8 +161,10 @@ ensure_pg() {
 }
 
 stop_pg() {
-    if pg_use_local && [ -f "$LOCAL/pgdata/PG_VERSION" ]; then
-        as_pg_owner "$(pg_bindir)/pg_ctl" -D "$LOCAL/pgdata" -m fast stop || true
+    local data
+    data=$(pg_datadir)
+    if pg_use_local && [ -f "$data/PG_VERSION" ]; then
+        as_pg_owner "$(pg_bindir)/pg_ctl" -D "$data" -m fast stop || true
     fi
 }
 
