@@ -9,6 +9,10 @@ LOCAL=${SI_LOCAL:-$ROOT/.local}
 PYTHON=${PYTHON:-python3}
 ADDON=serialized_inventory
 CONF=$LOCAL/odoo.conf
+# Odoo loads an addon by its folder name, so the checkout is linked as
+# serialized_inventory in a folder outside the tree (a link inside it would
+# make a loop for anything that walks the addon's files).
+ADDONS_DIR=${TMPDIR:-/tmp}/serialized_inventory-addons-$(printf %s "$ROOT" | sha1sum | cut -c1-10)
 mkdir -p "$LOCAL"
 
 say() { printf '\033[1m[serialized_inventory]\033[0m %s\n' "$*" >&2; }
@@ -177,10 +181,14 @@ print(extra if os.path.isdir(os.path.join(extra, "stock")) else "")
 PY
 }
 
-# Odoo loads an addon by its folder name: link the checkout as serialized_inventory.
+link_addon() {
+    mkdir -p "$ADDONS_DIR"
+    ln -sfn "$ROOT" "$ADDONS_DIR/$ADDON"
+}
+
 write_conf() {
-    mkdir -p "$LOCAL/addons" "$LOCAL/data"
-    ln -sfn "$ROOT" "$LOCAL/addons/$ADDON"
+    mkdir -p "$LOCAL/data"
+    link_addon
     local core
     core=$(odoo_addons_path)
     ODOO_ADDONS=${core:-$("$PYTHON" -c 'import os, odoo.addons; print(os.path.dirname(odoo.addons.__file__))')}
@@ -190,7 +198,7 @@ db_host = $DB_HOST
 db_port = $DB_PORT
 db_user = $DB_USER
 db_password = ${DB_PASSWORD:-False}
-addons_path = ${core:+$core,}$LOCAL/addons
+addons_path = ${core:+$core,}$ADDONS_DIR
 data_dir = $LOCAL/data
 http_port = ${SI_HTTP_PORT:-8069}
 admin_passwd = admin

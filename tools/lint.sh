@@ -7,7 +7,6 @@ say "ruff..."
 "$PYTHON" -m ruff check . || die "ruff check failed"
 "$PYTHON" -m ruff format --check . || die "ruff format: files need formatting (ruff format .)"
 say "pylint-odoo..."
-mkdir -p "$LOCAL/addons"
-ln -sfn "$ROOT" "$LOCAL/addons/$ADDON"
-(cd "$LOCAL/addons" && "$PYTHON" -m pylint --rcfile="$ROOT/.pylintrc" "$ADDON") \
+link_addon
+(cd "$ADDONS_DIR" && "$PYTHON" -m pylint --rcfile="$ROOT/.pylintrc" "$ADDON") \
     || die "pylint-odoo failed"

@@ -37,7 +37,7 @@ run_pytest() {  # run_pytest DB JUNIT LOG PATH... (never fails by itself)
     shift 3
     # Paths go through the link so that pytest-odoo names the addon
     # serialized_inventory whatever the checkout's folder is called.
-    (cd "$LOCAL/addons" && PYTHONPATH="$ROOT/tools${PYTHONPATH:+:$PYTHONPATH}" \
+    (cd "$ADDONS_DIR" && PYTHONPATH="$ROOT/tools${PYTHONPATH:+:$PYTHONPATH}" \
         "$PYTHON" -m pytest -p no:cacheprovider -p pytest_test_mode -s -q -rfEs \
         --odoo-config="$CONF" --odoo-database="$db" --odoo-http --odoo-log-level=warn \
         --junitxml="$junit" "$@") 2>&1 | tee "$log" || true
@@ -46,7 +46,7 @@ run_pytest() {  # run_pytest DB JUNIT LOG PATH... (never fails by itself)
 install_db "$DB" "$ADDON" "$OUT/install.log"
 
 say "Running the addon's tests..."
-run_pytest "$DB" "$OUT/addon.xml" "$OUT/addon.log" "$LOCAL/addons/$ADDON/tests"
+run_pytest "$DB" "$OUT/addon.xml" "$OUT/addon.log" "$ADDONS_DIR/$ADDON/tests"
 "$PYTHON" "$ROOT/tools/junit_check.py" addon "$OUT/addon.xml" --log "$OUT/addon.log" \
     --summary "$OUT/summary.txt"
 
