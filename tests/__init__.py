@@ -3,6 +3,7 @@ from . import (
     test_backfill,
     test_ledger,
     test_lifecycle,
+    test_serial_format,
     test_serial_lifecycle,
     test_ui,
     test_uniqueness,
