@@ -131,7 +131,6 @@ pg_datadir() {
 ensure_pg() {
     if pg_use_local; then
         DB_HOST=127.0.0.1
-        DB_PORT=${SI_PGPORT:-54329}
         DB_USER=odoo
         DB_PASSWORD=
         local bindir data
@@ -144,7 +143,14 @@ ensure_pg() {
             as_pg_owner "$bindir/initdb" -D "$data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >"$LOCAL/initdb.log" 2>&1 \
                 || die "initdb failed: see $LOCAL/initdb.log (as root, the folder must be reachable by the postgres user)."
         fi
-        if ! as_pg_owner "$bindir/pg_ctl" -D "$data" status >/dev/null 2>&1; then
+        if as_pg_owner "$bindir/pg_ctl" -D "$data" status >/dev/null 2>&1; then
+            DB_PORT=$(sed -n 4p "$data/postmaster.pid")
+        else
+            # 54329 unless SI_PGPORT says otherwise or another server has it
+            DB_PORT=${SI_PGPORT:-54329}
+            if [ -z "${SI_PGPORT:-}" ]; then
+                while (: </dev/tcp/127.0.0.1/"$DB_PORT") 2>/dev/null; do DB_PORT=$((DB_PORT + 1)); done
+            fi
             say "Starting PostgreSQL on 127.0.0.1:$DB_PORT..."
             as_pg_owner "$bindir/pg_ctl" -D "$data" -w -l "$data/server.log" \
                 -o "-p $DB_PORT -c listen_addresses=127.0.0.1 -k $data -c fsync=off -c full_page_writes=off" start >/dev/null \
