@@ -13,6 +13,7 @@
         "security/serialized_inventory_security.xml",
         "security/ir.model.access.csv",
         "views/serial_event_views.xml",
+        "views/serial_format_rule_views.xml",
         "views/stock_lot_views.xml",
         "views/serialized_inventory_menus.xml",
     ],

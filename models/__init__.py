@@ -1,1 +1,13 @@
-from . import serial_event, stock_lot, stock_move
+from . import (
+    product_category,
+    product_product,
+    product_template,
+    res_company,
+    res_config_settings,
+    serial_event,
+    serial_format_rule,
+    serial_format_sequence,
+    stock_lot,
+    stock_move,
+    stock_move_line,
+)

@@ -91,6 +91,7 @@ class StockLot(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self._check_serial_formats(vals_list)
         self._check_serial_duplicates(vals_list)
         try:
             with self.env.cr.savepoint(flush=False):
@@ -111,6 +112,18 @@ class StockLot(models.Model):
             )
         if not {"name", "product_id", "company_id"}.intersection(vals):
             return super().write(vals)
+        if "name" in vals or "product_id" in vals:
+            for lot in self:
+                self._check_serial_formats(
+                    [
+                        {
+                            "name": vals.get("name", lot.name),
+                            "product_id": vals.get("product_id", lot.product_id.id),
+                            "company_id": vals.get("company_id", lot.company_id.id),
+                        }
+                    ],
+                    exclude=lot,
+                )
         try:
             with self.env.cr.savepoint(flush=False):
                 result = super().write(vals)
@@ -140,6 +153,72 @@ class StockLot(models.Model):
         action["domain"] = [("lot_id", "=", self.id)]
         action["context"] = {"default_lot_id": self.id}
         return action
+
+    @api.model
+    def _get_next_serial(self, company, product):
+        rule = product._get_serial_format_rule()
+        if rule.mode == "generate":
+            return rule._generate(product, 1)[0]
+        return super()._get_next_serial(company, product)
+
+    @api.model
+    def _check_serial_formats(self, vals_list, exclude=None):
+        """Check the serials of products with a format rule before they are
+        written: every invalid one is reported at once, with its line, and
+        names are normalised (upper case) as the rule says."""
+        by_product = defaultdict(list)
+        for vals in vals_list:
+            if vals.get("product_id") and vals.get("name"):
+                by_product[vals["product_id"]].append(vals)
+        errors = []
+        for product_id, product_vals in by_product.items():
+            product = self.env["product.product"].browse(product_id)
+            rule = product._get_serial_format_rule()
+            if not rule:
+                continue
+            engine = rule._engine()
+            for vals in product_vals:
+                vals["name"] = engine.normalize(vals["name"])
+            names = [vals["name"] for vals in product_vals]
+            invalid = rule._invalid_serials(product, names)
+            if invalid:
+                errors.append(rule._invalid_message(product, invalid, len(names)))
+            elif rule.uniqueness_scope != "product":
+                errors += self._serial_scope_clashes(rule, product, product_vals, exclude)
+        if errors:
+            raise ValidationError("\n\n".join(errors))
+
+    def _serial_scope_clashes(self, rule, product, product_vals, exclude):
+        domain = [("name", "in", [vals["name"] for vals in product_vals])]
+        if rule.uniqueness_scope == "company":
+            company = product.company_id or self.env.company
+            domain.append(("company_id", "in", [company.id, False]))
+        if exclude:
+            domain.append(("id", "not in", exclude.ids))
+        clashes = (
+            self.sudo().with_context(active_test=False).search_fetch(domain, ["name", "product_id"])
+        )
+        clashes = clashes.filtered(lambda lot: lot.product_id != product)
+        if rule.uniqueness_scope == "company":
+            reason = self.env._(
+                "Serial number %(serial)s of %(product)s is already used by %(other)s: format "
+                "rule %(rule)s wants serials unique across the company's products."
+            )
+        else:
+            reason = self.env._(
+                "Serial number %(serial)s of %(product)s is already used by %(other)s: format "
+                "rule %(rule)s wants serials unique across all products."
+            )
+        return [
+            reason
+            % {
+                "serial": lot.name,
+                "product": product.display_name,
+                "other": lot.product_id.display_name,
+                "rule": rule.name,
+            }
+            for lot in clashes
+        ]
 
     @api.model
     def _check_serial_duplicates(self, vals_list):

@@ -4,6 +4,7 @@ from . import (
     test_ledger,
     test_lifecycle,
     test_serial_format,
+    test_serial_format_rule,
     test_serial_lifecycle,
     test_ui,
     test_uniqueness,

@@ -1,0 +1,21 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import models
+
+
+class ProductProduct(models.Model):
+    _inherit = "product.product"
+
+    def _get_serial_format_rule(self):
+        """The format rule of a serial-tracked product: its own, else its
+        category's (nearest first), else its company's default."""
+        self.ensure_one()
+        if self.tracking != "serial":
+            return self.env["serial.format.rule"]
+        if self.serial_format_rule_id:
+            return self.serial_format_rule_id
+        category = self.categ_id
+        while category:
+            if category.serial_format_rule_id:
+                return category.serial_format_rule_id
+            category = category.parent_id
+        return (self.company_id or self.env.company).serial_format_rule_id

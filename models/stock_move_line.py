@@ -1,0 +1,27 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from collections import defaultdict
+
+from odoo import api, models
+from odoo.exceptions import ValidationError
+
+
+class StockMoveLine(models.Model):
+    _inherit = "stock.move.line"
+
+    @api.constrains("lot_name", "product_id")
+    def _check_lot_name_format(self):
+        """Serials typed, scanned or pasted on a transfer line are checked
+        against the product's format rule as soon as they are saved."""
+        names = defaultdict(list)
+        for line in self.filtered("lot_name"):
+            names[line.product_id].append(line.lot_name)
+        errors = []
+        for product, product_names in names.items():
+            rule = product._get_serial_format_rule()
+            if not rule:
+                continue
+            invalid = rule._invalid_serials(product, product_names)
+            if invalid:
+                errors.append(rule._invalid_message(product, invalid, len(product_names)))
+        if errors:
+            raise ValidationError("\n\n".join(errors))
