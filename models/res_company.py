@@ -12,3 +12,8 @@ class ResCompany(models.Model):
         help="Serial format of serial-tracked products with no rule of their own or of "
         "their category.",
     )
+    gs1_digital_link_base_url = fields.Char(
+        string="GS1 Digital Link Base URL",
+        default="https://id.gs1.org",
+        help="Domain of the GS1 Digital Link URIs of your serials (your resolver, or GS1's).",
+    )

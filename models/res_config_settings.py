@@ -8,3 +8,6 @@ class ResConfigSettings(models.TransientModel):
     serial_format_rule_id = fields.Many2one(
         related="company_id.serial_format_rule_id", readonly=False
     )
+    gs1_digital_link_base_url = fields.Char(
+        related="company_id.gs1_digital_link_base_url", readonly=False
+    )

@@ -7,6 +7,7 @@ from psycopg2 import errors as pg_errors
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from ..lib import gs1, serial_format
 from ..lib import serial_lifecycle as lifecycle
 
 UNIQUE_CONSTRAINT = "serial_product_company_uniq"
@@ -57,6 +58,10 @@ class StockLot(models.Model):
     last_delivery_date = fields.Datetime(readonly=True, copy=False)
     serial_event_ids = fields.One2many("serial.event", "lot_id", string="Events")
     serial_event_count = fields.Integer(compute="_compute_serial_event_count")
+    gs1_element_string = fields.Char(
+        compute="_compute_gs1", string="GS1 Element String", help="(01) GTIN + (21) serial"
+    )
+    gs1_digital_link = fields.Char(compute="_compute_gs1", string="GS1 Digital Link")
 
     _sql_constraints = [
         (
@@ -88,6 +93,17 @@ class StockLot(models.Model):
         )
         for lot in self:
             lot.serial_event_count = counts.get(lot, 0)
+
+    @api.depends("name", "product_id.barcode", "company_id.gs1_digital_link_base_url")
+    def _compute_gs1(self):
+        for lot in self:
+            gtin = gs1.gtin14(lot.product_id.barcode) if lot.product_tracking == "serial" else None
+            if not gtin or not lot.name:
+                lot.gs1_element_string = lot.gs1_digital_link = False
+                continue
+            base = (lot.company_id or self.env.company).gs1_digital_link_base_url
+            lot.gs1_element_string = gs1.element_string(gtin, lot.name)
+            lot.gs1_digital_link = gs1.digital_link(base or "https://id.gs1.org", gtin, lot.name)
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -173,6 +189,7 @@ class StockLot(models.Model):
         errors = []
         for product_id, product_vals in by_product.items():
             product = self.env["product.product"].browse(product_id)
+            errors += self._gs1_serial_errors(product, [vals["name"] for vals in product_vals])
             rule = product._get_serial_format_rule()
             if not rule:
                 continue
@@ -187,6 +204,26 @@ class StockLot(models.Model):
                 errors += self._serial_scope_clashes(rule, product, product_vals, exclude)
         if errors:
             raise ValidationError("\n\n".join(errors))
+
+    def _gs1_serial_errors(self, product, names):
+        """A serial of a product whose barcode is a GTIN goes into GS1 AI (21)."""
+        if product.tracking != "serial" or not gs1.gtin14(product.barcode):
+            return []
+        errors = []
+        for name in names:
+            message = serial_format.gs1_ai21_error(name)
+            if message:
+                errors.append(
+                    self.env._(
+                        "Serial number %(serial)s of %(product)s cannot be encoded in a GS1 "
+                        "barcode with its GTIN %(gtin)s: %(reason)s",
+                        serial=name,
+                        product=product.display_name,
+                        gtin=product.barcode,
+                        reason=self.env._(message.template, **message.params),  # pylint: disable=translation-required
+                    )
+                )
+        return errors
 
     def _serial_scope_clashes(self, rule, product, product_vals, exclude):
         domain = [("name", "in", [vals["name"] for vals in product_vals])]

@@ -17,6 +17,7 @@ class StockMoveLine(models.Model):
             names[line.product_id].append(line.lot_name)
         errors = []
         for product, product_names in names.items():
+            errors += self.env["stock.lot"]._gs1_serial_errors(product, product_names)
             rule = product._get_serial_format_rule()
             if not rule:
                 continue

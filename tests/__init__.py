@@ -1,6 +1,7 @@
 from . import (
     test_access,
     test_backfill,
+    test_gs1,
     test_ledger,
     test_lifecycle,
     test_serial_format,

@@ -216,6 +216,32 @@ class TestSerialFormatRule(SerialCommon):
 
 
 @tagged("post_install", "-at_install")
+class TestGs1Serials(SerialCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.product.barcode = "4006381333931"
+
+    def test_gs1_serial_constraint(self):
+        too_long = "S" * 21
+        with self.assertRaisesRegex(ValidationError, "GS1.*1 to 20 characters, got 21"):
+            self.env["stock.lot"].create({"name": too_long, "product_id": self.product.id})
+        with self.assertRaisesRegex(ValidationError, "character ' ' at position 3"):
+            self.env["stock.lot"].create({"name": "SN 1", "product_id": self.product.id})
+        # without a GTIN the same serial is fine
+        self.product.barcode = "NOT-A-GTIN"
+        self.env["stock.lot"].create({"name": "SN 1", "product_id": self.product.id})
+
+    def test_element_string_and_digital_link(self):
+        lot = self.env["stock.lot"].create({"name": "SN/7", "product_id": self.product.id})
+        self.assertEqual(lot.gs1_element_string, "(01)04006381333931(21)SN/7")
+        self.assertEqual(lot.gs1_digital_link, "https://id.gs1.org/01/04006381333931/21/SN%2F7")
+        self.env.company.gs1_digital_link_base_url = "https://example.com/dl/"
+        lot.invalidate_recordset()
+        self.assertEqual(lot.gs1_digital_link, "https://example.com/dl/01/04006381333931/21/SN%2F7")
+
+
+@tagged("post_install", "-at_install")
 class TestSerialSequenceConcurrency(BaseCase):
     """Two users generating at the same time get disjoint numbers."""
 

@@ -15,3 +15,14 @@ try:
     import odoo.tests
 finally:
     odoo.tools.config["test_enable"] = False
+
+
+def pytest_sessionstart(session):
+    """Read every addon manifest once, here, before Odoo's HTTP server threads
+    do it on their first requests: CPython 3.11 before 3.11.9 can fail with
+    "SystemError: AST constructor recursion depth mismatch" when two threads
+    parse Python at once (CPython issue 106905), which made the first browser
+    tour of a run fail now and then."""
+    from odoo.http import root  # noqa: PLC0415
+
+    root.statics  # noqa: B018
