@@ -235,13 +235,15 @@ def registry_for(db_name, expect_addon):
 
 
 # The addon's entry points on the hot paths: the ledger and lifecycle
-# bookkeeping after done moves, and the duplicate check before serials are
-# created. Time spent inside them is the addon's own cost, measured apart from
+# bookkeeping after done moves, and the format and duplicate checks of new
+# serials. Time spent inside them is the addon's own cost, measured apart from
 # the end-to-end time (which, on a shared 2-core machine, varies by +-10 % from
 # one run to the next even for code the addon does not touch, e.g. reservation).
 OWN_ENTRY_POINTS = (
     ("serial.event", "_record_move_lines"),
+    ("stock.lot", "_check_serial_formats"),
     ("stock.lot", "_check_serial_duplicates"),
+    ("stock.move.line", "_check_lot_name_format"),
 )
 
 

@@ -6,6 +6,9 @@ from odoo.exceptions import ValidationError
 
 from ..lib import serial_format
 
+# The options the compiled engine depends on.
+ENGINE_FIELDS = ("template", "charset", "custom_charset", "case", "min_length", "max_length")
+
 
 @functools.lru_cache(maxsize=256)
 def _compile(template, charset, case, min_length, max_length):
@@ -99,17 +102,7 @@ class SerialFormatRule(models.Model):
     test_serial = fields.Char(string="Try a Serial")
     test_result = fields.Char(compute="_compute_test_result", string="Result")
 
-    @api.depends(
-        "template",
-        "charset",
-        "custom_charset",
-        "case",
-        "min_length",
-        "max_length",
-        "manufacturer_code",
-        "sequence_scope",
-        "reset_period",
-    )
+    @api.depends(*ENGINE_FIELDS, "manufacturer_code", "sequence_scope", "reset_period")
     @api.depends_context("company")
     def _compute_preview(self):
         today = fields.Date.context_today(self)
@@ -132,16 +125,7 @@ class SerialFormatRule(models.Model):
             except serial_format.FormatError as error:
                 rule.preview = rule._translate(error.message)
 
-    @api.depends(
-        "test_serial",
-        "template",
-        "charset",
-        "custom_charset",
-        "case",
-        "min_length",
-        "max_length",
-        "manufacturer_code",
-    )
+    @api.depends(*ENGINE_FIELDS, "test_serial", "manufacturer_code")
     def _compute_test_result(self):
         for rule in self:
             if not rule.test_serial:
@@ -160,7 +144,7 @@ class SerialFormatRule(models.Model):
                 else self.env._("Invalid: %(reason)s", reason=rule._translate(result.message))
             )
 
-    @api.constrains("template", "charset", "custom_charset", "case", "min_length", "max_length")
+    @api.constrains(*ENGINE_FIELDS)
     def _check_template(self):
         for rule in self:
             try:
