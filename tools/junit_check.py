@@ -16,6 +16,11 @@ import re
 import sys
 import xml.etree.ElementTree as ET
 
+
+def say(line):
+    sys.stdout.write(f"{line}\n")
+
+
 LOG_ERROR = re.compile(r"^\d{4}-\d\d-\d\d [\d:,]+ \d+ (ERROR|CRITICAL) ")
 
 
@@ -42,7 +47,7 @@ def check_addon(args):
     try:
         results = outcomes(args.report)
     except (OSError, ET.ParseError) as error:
-        print(f"addon tests: no readable report ({error})")
+        say(f"addon tests: no readable report ({error})")
         record(args.summary, 0, 1)
         return
     bad = {name: o for name, o in results.items() if o != "passed"}
@@ -50,14 +55,14 @@ def check_addon(args):
     with open(args.log, errors="replace") as log:
         errors = [line.rstrip() for line in log if LOG_ERROR.match(line)]
     for name, outcome in sorted(bad.items()):
-        print(f"addon tests: {outcome.upper()} {name}")
+        say(f"addon tests: {outcome.upper()} {name}")
     for line in errors:
-        print(f"addon tests: ERROR log line: {line}")
+        say(f"addon tests: ERROR log line: {line}")
     if not results:
-        print("addon tests: no test ran")
+        say("addon tests: no test ran")
     failed = len(bad) + len(errors) + (0 if results else 1)
     passed = len(results) - len(bad)
-    print(f"addon tests: {passed} passed, {failed} failed")
+    say(f"addon tests: {passed} passed, {failed} failed")
     record(args.summary, passed, failed)
 
 
@@ -71,19 +76,17 @@ def check_stock(args):
     )
     native_bad = sorted(name for name, outcome in native.items() if outcome != "passed")
     for name in native_bad:
-        print(
-            f"stock suite: {native[name]} natively too (not counted): {name} -> {addon.get(name)}"
-        )
+        say(f"stock suite: {native[name]} natively too (not counted): {name} -> {addon.get(name)}")
     for name in regressions:
-        print(
+        say(
             f"stock suite: REGRESSION {name}: passes natively, "
             f"{addon.get(name, 'missing')} with the addon"
         )
     if not native:
-        print("stock suite: the native run ran no test")
+        say("stock suite: the native run ran no test")
         regressions.append("<no native run>")
     passed = sum(1 for name in native if name not in regressions and addon.get(name) == "passed")
-    print(
+    say(
         f"stock suite: {len(native)} tests natively ({len(native) - len(native_bad)} passing); "
         f"with the addon {passed} of those pass, {len(regressions)} regressions"
     )
@@ -101,7 +104,7 @@ def total(args):
         failed = 1
     if passed == 0:
         failed = max(failed, 1)
-    print(f"serialized_inventory: {passed} passed, {failed} failed")
+    say(f"serialized_inventory: {passed} passed, {failed} failed")
     sys.exit(1 if failed else 0)
 
 
