@@ -129,17 +129,17 @@ class StockLot(models.Model):
         if not {"name", "product_id", "company_id"}.intersection(vals):
             return super().write(vals)
         if "name" in vals or "product_id" in vals:
+            normalized = set()
             for lot in self:
-                self._check_serial_formats(
-                    [
-                        {
-                            "name": vals.get("name", lot.name),
-                            "product_id": vals.get("product_id", lot.product_id.id),
-                            "company_id": vals.get("company_id", lot.company_id.id),
-                        }
-                    ],
-                    exclude=lot,
-                )
+                lot_vals = {
+                    "name": vals.get("name", lot.name),
+                    "product_id": vals.get("product_id", lot.product_id.id),
+                    "company_id": vals.get("company_id", lot.company_id.id),
+                }
+                self._check_serial_formats([lot_vals], exclude=lot)
+                normalized.add(lot_vals["name"])
+            if "name" in vals and len(normalized) == 1:
+                vals = dict(vals, name=normalized.pop())
         try:
             with self.env.cr.savepoint(flush=False):
                 result = super().write(vals)

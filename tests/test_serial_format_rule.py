@@ -181,6 +181,9 @@ class TestSerialFormatRule(SerialCommon):
         name = rule._generate(self.product, 1)[0]
         lot = self.env["stock.lot"].create({"name": name.lower(), "product_id": self.product.id})
         self.assertEqual(lot.name, name)
+        other = rule._generate(self.product, 1)[0]
+        lot.name = other.lower()
+        self.assertEqual(lot.name, other)
 
     def test_uniqueness_scope(self):
         other = self.env["product.product"].create(
