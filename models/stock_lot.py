@@ -189,21 +189,29 @@ class StockLot(models.Model):
         errors = []
         for product_id, product_vals in by_product.items():
             product = self.env["product.product"].browse(product_id)
-            errors += self._gs1_serial_errors(product, [vals["name"] for vals in product_vals])
             rule = product._get_serial_format_rule()
-            if not rule:
-                continue
-            engine = rule._engine()
-            for vals in product_vals:
-                vals["name"] = engine.normalize(vals["name"])
+            if rule:
+                engine = rule._engine()
+                for vals in product_vals:
+                    vals["name"] = engine.normalize(vals["name"])
             names = [vals["name"] for vals in product_vals]
-            invalid = rule._invalid_serials(product, names)
-            if invalid:
-                errors.append(rule._invalid_message(product, invalid, len(names)))
-            elif rule.uniqueness_scope != "product":
-                errors += self._serial_scope_clashes(rule, product, product_vals, exclude)
+            product_errors = self._serial_entry_errors(product, names)
+            if not product_errors and rule and rule.uniqueness_scope != "product":
+                product_errors = self._serial_scope_clashes(rule, product, product_vals, exclude)
+            errors += product_errors
         if errors:
             raise ValidationError("\n\n".join(errors))
+
+    @api.model
+    def _serial_entry_errors(self, product, names):
+        """Why serials entered for a product are refused (GS1 AI (21) when its
+        barcode is a GTIN, its format rule), every bad one at once; [] if none."""
+        errors = self._gs1_serial_errors(product, names)
+        rule = product._get_serial_format_rule()
+        invalid = rule._invalid_serials(product, names) if rule else []
+        if invalid:
+            errors.append(rule._invalid_message(product, invalid, len(names)))
+        return errors
 
     def _gs1_serial_errors(self, product, names):
         """A serial of a product whose barcode is a GTIN goes into GS1 AI (21)."""

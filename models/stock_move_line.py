@@ -17,12 +17,6 @@ class StockMoveLine(models.Model):
             names[line.product_id].append(line.lot_name)
         errors = []
         for product, product_names in names.items():
-            errors += self.env["stock.lot"]._gs1_serial_errors(product, product_names)
-            rule = product._get_serial_format_rule()
-            if not rule:
-                continue
-            invalid = rule._invalid_serials(product, product_names)
-            if invalid:
-                errors.append(rule._invalid_message(product, invalid, len(product_names)))
+            errors += self.env["stock.lot"]._serial_entry_errors(product, product_names)
         if errors:
             raise ValidationError("\n\n".join(errors))
