@@ -15,6 +15,7 @@
         "views/serial_event_views.xml",
         "views/serial_format_rule_views.xml",
         "views/stock_lot_views.xml",
+        "views/stock_move_views.xml",
         "views/serialized_inventory_menus.xml",
     ],
     "demo": [

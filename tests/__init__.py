@@ -6,6 +6,7 @@ from . import (
     test_lifecycle,
     test_serial_format,
     test_serial_format_rule,
+    test_serial_generation,
     test_serial_lifecycle,
     test_ui,
     test_uniqueness,
