@@ -192,13 +192,28 @@ class SerialFormatRule(models.Model):
             "model": product.default_code or None,
         }
 
+    def _sequence_product(self, product):
+        return product if self.sequence_scope == "product" else product.browse()
+
+    def _next_serial(self, product):
+        """The serial ``_generate`` would give next, without taking its
+        number (a proposal); ``False`` if the rule cannot build it."""
+        self.ensure_one()
+        date = fields.Date.context_today(self)
+        first = self.env["serial.format.sequence"]._peek(
+            self, self._sequence_product(product), self._period(date)
+        )
+        try:
+            return self._engine().generate(first, 1, date=date, **self._values(product))[0]
+        except serial_format.FormatError:
+            return False
+
     def _generate(self, product, count, date=None):
         """Take ``count`` numbers of the sequence and build the serials."""
         self.ensure_one()
         date = date or fields.Date.context_today(self)
-        sequence_product = product if self.sequence_scope == "product" else product.browse()
         first = self.env["serial.format.sequence"]._take(
-            self, sequence_product, self._period(date), count
+            self, self._sequence_product(product), self._period(date), count
         )
         try:
             return self._engine().generate(first, count, date=date, **self._values(product))

@@ -62,6 +62,11 @@ class StockLot(models.Model):
         compute="_compute_gs1", string="GS1 Element String", help="(01) GTIN + (21) serial"
     )
     gs1_digital_link = fields.Char(compute="_compute_gs1", string="GS1 Digital Link")
+    serial_name_proposal = fields.Char(
+        store=False,
+        help="The name proposed when the form opened or the product changed, as long as the "
+        "user has not typed another.",
+    )
 
     _sql_constraints = [
         (
@@ -105,8 +110,34 @@ class StockLot(models.Model):
             lot.gs1_element_string = gs1.element_string(gtin, lot.name)
             lot.gs1_digital_link = gs1.digital_link(base or "https://id.gs1.org", gtin, lot.name)
 
+    @api.model
+    def default_get(self, fields_list):
+        defaults = super().default_get(fields_list)
+        if "serial_name_proposal" in fields_list and defaults.get("name"):
+            defaults["serial_name_proposal"] = defaults["name"]
+        return defaults
+
+    @api.onchange("product_id")
+    def _onchange_product_serial_rule(self):
+        """A new serial of a product whose format rule generates serials is
+        proposed the rule's next one, unless the user typed a name."""
+        if self._origin.id or not self.product_id or self.name != self.serial_name_proposal:
+            return
+        rule = self.product_id._get_serial_format_rule()
+        if rule.mode == "generate":
+            self.name = self.serial_name_proposal = rule._next_serial(self.product_id)
+
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            proposal = vals.pop("serial_name_proposal", None)
+            if proposal and vals.get("name") == proposal and vals.get("product_id"):
+                # take the proposed serial's number: the same serial, or the
+                # next free one if somebody took it since the form proposed it
+                product = self.env["product.product"].browse(vals["product_id"])
+                rule = product._get_serial_format_rule()
+                if rule.mode == "generate":
+                    vals["name"] = rule._generate(product, 1)[0]
         self._check_serial_formats(vals_list)
         self._check_serial_duplicates(vals_list)
         try:

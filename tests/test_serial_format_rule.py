@@ -5,7 +5,7 @@ from datetime import date
 import odoo
 from odoo.exceptions import ValidationError
 from odoo.service.model import retrying
-from odoo.tests import BaseCase, tagged
+from odoo.tests import BaseCase, Form, tagged
 from odoo.tools import mute_logger
 
 from .common import SerialCommon
@@ -57,6 +57,36 @@ class TestSerialFormatRule(SerialCommon):
         self.assertEqual(product._get_serial_format_rule(), self.rule)
         product.tracking = "lot"
         self.assertFalse(product._get_serial_format_rule())
+
+    def test_new_serial_form_proposes_the_rule_serial(self):
+        with Form(self.env["stock.lot"]) as form:
+            native_default = form.name
+            form.product_id = self.product
+            proposal = form.name
+            self.assertNotEqual(proposal, native_default)
+            self.assertTrue(self.rule._engine().validate(proposal).valid)
+        self.assertEqual(form.record.name, proposal)
+        # its number was taken: the next serial follows it
+        self.assertEqual(self.rule._generate(self.product, 1)[0][6:11], "00002")
+
+        # somebody takes the proposed serial's number before the form is saved
+        with Form(self.env["stock.lot"]) as form:
+            form.product_id = self.product
+            proposal = form.name
+            self.assertEqual(self.rule._generate(self.product, 1)[0], proposal)
+        self.assertEqual(form.record.name[6:11], "00004")
+
+        # a name the user typed is never replaced
+        typed = self.rule._generate(self.product, 1)[0]
+        plain = self.env["product.product"].create(
+            {"name": "SI Plain", "is_storable": True, "tracking": "serial"}
+        )
+        with Form(self.env["stock.lot"]) as form:
+            form.product_id = plain
+            form.name = typed
+            form.product_id = self.product
+            self.assertEqual(form.name, typed)
+        self.assertEqual(form.record.name, typed)
 
     def test_product_without_rule_keeps_native_behaviour(self):
         other = self.env["product.product"].create(
