@@ -1,6 +1,10 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import date
+
 from odoo import Command
 from odoo.tests import HttpCase, tagged
+
+from ..lib import serial_format
 
 
 @tagged("post_install", "-at_install")
@@ -49,3 +53,93 @@ class TestSerialUi(HttpCase):
             "serialized_inventory_serial_history",
             login=user.login,
         )
+
+    def test_format_rule_tour(self):
+        """A stock manager writes a rule, reads its preview and tries serials."""
+        rule = serial_format.FormatRule("TS-{seq:5}{check:luhn}")
+        # the serials and messages the tour expects
+        self.assertEqual(rule.generate(1, 2, date=date.today()), ["TS-000018", "TS-000026"])
+        self.assertEqual(rule.validate("TS-000010").message, "check digit should be 8")
+        self.assertEqual(rule.validate("TS-00001").message, "expected 9 characters, got 8")
+        with self.assertRaises(serial_format.FormatError) as caught:
+            serial_format.FormatRule("TS-{seq:5")
+        self.assertIn("is not closed by", caught.exception.message)
+        manager = self.env["res.users"].create(
+            {
+                "name": "SI Tour Manager",
+                "login": "si_tour_manager",
+                "password": "si_tour_manager",
+                "groups_id": [Command.set([self.env.ref("stock.group_stock_manager").id])],
+            }
+        )
+        self.start_tour(
+            "/odoo/action-serialized_inventory.serial_format_rule_action",
+            "serialized_inventory_format_rule",
+            login=manager.login,
+        )
+        saved = self.env["serial.format.rule"].search([("name", "=", "Tour Scanners")])
+        self.assertEqual(saved.template, "TS-{seq:5}{check:luhn}")
+        self.assertEqual(saved.create_uid, manager)
+
+    def test_generate_serials_tour(self):
+        """A stock user fills a receipt with the format rule's serials from the
+        move's detailed operations and validates it."""
+        env = self.env
+        rule = env["serial.format.rule"].create(
+            {"name": "Tour Meters", "template": "TM-{seq:5}{check:luhn}"}
+        )
+        product = env["product.product"].create(
+            {
+                "name": "SI Tour Meter",
+                "is_storable": True,
+                "tracking": "serial",
+                "serial_format_rule_id": rule.id,
+            }
+        )
+        supplier = env.ref("stock.stock_location_suppliers")
+        stock = env.ref("stock.warehouse0").lot_stock_id
+        receipt = env["stock.picking"].create(
+            {
+                "picking_type_id": env.ref("stock.picking_type_in").id,
+                "location_id": supplier.id,
+                "location_dest_id": stock.id,
+                "move_ids": [
+                    Command.create(
+                        {
+                            "name": product.name,
+                            "product_id": product.id,
+                            "product_uom_qty": 3,
+                            "location_id": supplier.id,
+                            "location_dest_id": stock.id,
+                        }
+                    )
+                ],
+            }
+        )
+        receipt.action_confirm()
+        user = self.env["res.users"].create(
+            {
+                "name": "SI Tour Receiver",
+                "login": "si_tour_receiver",
+                "password": "si_tour_receiver",
+                "groups_id": [
+                    Command.set(
+                        [
+                            env.ref("stock.group_stock_user").id,
+                            env.ref("stock.group_production_lot").id,
+                        ]
+                    )
+                ],
+            }
+        )
+        self.start_tour(
+            f"/odoo/action-stock.action_picking_tree_all/{receipt.id}",
+            "serialized_inventory_generate_serials",
+            login=user.login,
+        )
+        self.assertEqual(receipt.state, "done")
+        lots = receipt.move_line_ids.lot_id
+        self.assertEqual(
+            sorted(lots.mapped("name")), rule._engine().generate(1, 3, date=date.today())
+        )
+        self.assertEqual(set(lots.mapped("lifecycle_state")), {"in_stock"})
