@@ -78,10 +78,9 @@ def default_addons_path():
     return ",".join(paths)
 
 
-def parse_args(argv=None):
-    parser = argparse.ArgumentParser(
-        description=f"Benchmark serial-tracked receipts and deliveries, native Odoo vs {ADDON}."
-    )
+def common_parser(description):
+    """The options every bench script against the two databases shares."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--native-db", default="bench_native", help="database with stock only")
     parser.add_argument("--addon-db", default="bench_addon", help=f"database with {ADDON}")
     parser.add_argument(
@@ -104,6 +103,27 @@ def parse_args(argv=None):
         "--create",
         action="store_true",
         help="drop and (re)create both databases, without demo data, before measuring",
+    )
+    parser.add_argument("--output", help="also write the Markdown report to this file")
+    parser.add_argument("--log-level", default="warn", help="Odoo log level (default: warn)")
+    return parser
+
+
+def check_common_args(parser, args):
+    try:
+        args.sizes = [int(size) for size in args.sizes.split(",") if size.strip()]
+    except ValueError:
+        parser.error(f"--sizes must be comma-separated integers, got {args.sizes!r}")
+    if not args.sizes or min(args.sizes) < 1:
+        parser.error("--sizes must list positive integers")
+    if args.native_db == args.addon_db:
+        parser.error("--native-db and --addon-db must differ")
+    return args
+
+
+def parse_args(argv=None):
+    parser = common_parser(
+        f"Benchmark serial-tracked receipts and deliveries, native Odoo vs {ADDON}."
     )
     parser.add_argument(
         "--skip-native-delivery-above",
@@ -143,18 +163,7 @@ def parse_args(argv=None):
         metavar="N",
         help="sizes above N are measured once (default: %(default)s)",
     )
-    parser.add_argument("--output", help="also write the Markdown report to this file")
-    parser.add_argument("--log-level", default="warn", help="Odoo log level (default: warn)")
-    args = parser.parse_args(argv)
-    try:
-        args.sizes = [int(size) for size in args.sizes.split(",") if size.strip()]
-    except ValueError:
-        parser.error(f"--sizes must be comma-separated integers, got {args.sizes!r}")
-    if not args.sizes or min(args.sizes) < 1:
-        parser.error("--sizes must list positive integers")
-    if args.native_db == args.addon_db:
-        parser.error("--native-db and --addon-db must differ")
-    return args
+    return check_common_args(parser, parser.parse_args(argv))
 
 
 def odoo_options(args):
