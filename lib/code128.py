@@ -3,7 +3,9 @@
 `bars` turns a string into the widths of the symbol's bars and spaces, in modules,
 starting with a bar; the renderer draws them.  The code sets are chosen by a small dynamic
 programme over the three sets A, B and C (with the shift character), so the symbol is the
-shortest Code 128 can make, which matters on narrow labels.
+shortest Code 128 can make, which matters on narrow labels.  The choice only depends on the
+kind of each character (digit, control, lower case...), so it is cached per string of
+kinds: serials of one format are planned once.
 
 GS1-128 (``gs1=True``): FNC1 follows the start character and every ``GS`` (ASCII 29) of
 the data stands for FNC1 as a separator, as in `gs1.Gs1Payload.data`.  Scanners then report
@@ -11,6 +13,8 @@ the symbology identifier ``]C1`` instead of ``]C0``.
 
 Only ASCII (0 to 127) is supported: the FNC4 extension to Latin-1 is not.
 """
+
+from functools import lru_cache
 
 # Bar/space widths of symbol values 0 to 106 (103-105: start A, B, C; 106: stop with its
 # final bar), as in ISO/IEC 15417 table 1.
@@ -38,14 +42,20 @@ QUIET_ZONE = 10  # modules each side, ISO/IEC 15417 section 4.4.2
 GS = "\x1d"
 
 
+# What the code set choice depends on: the kind of each character.  ``d`` digit, ``x`` in
+# code sets A and B, ``a`` only in A (controls), ``b`` only in B (lower case...), ``f`` FNC1.
+_KINDS = {code: "d" if chr(code).isdigit() else "x" for code in range(32, 96)}
+_KINDS.update(dict.fromkeys(range(32), "a"))
+_KINDS.update(dict.fromkeys(range(96, 128), "b"))
+_KINDS_GS1 = {**_KINDS, ord(GS): "f"}
+
+
 def _value(code_set, char):
-    """The symbol value of one character in code set A or B, else ``None``."""
+    """The symbol value of one character in code set A or B."""
     code = ord(char)
-    if code_set == "A":
-        if code < 32:
-            return code + 64
-        return code - 32 if code < 96 else None
-    return code - 32 if 32 <= code < 128 else None
+    if code_set == "A" and code < 32:
+        return code + 64
+    return code - 32
 
 
 def encode(data, gs1=False):
@@ -60,71 +70,79 @@ def encode(data, gs1=False):
         raise ValueError(
             f"Code 128 cannot encode {' '.join(repr(char) for char in bad)} (ASCII only)."
         )
-    # best[i][s] = (symbol count, previous set, characters consumed, symbol values) of the
-    # last step of the shortest encoding of data[:i] that ends in code set s; the step
-    # comes from best[i - characters consumed][previous set].  A step encodes one character (two
-    # digits in set C) in the current set, possibly after a switch; in A or B a single
-    # character of the other set can also take a shift.
-    size = len(data)
-    best = [{} for _ in range(size + 1)]
-    for code_set, start in START.items():
-        best[0][code_set] = (2 if gs1 else 1, None, 0, (start, FNC1) if gs1 else (start,))
-    for index in range(size):
-        char = data[index]
-        fnc1 = gs1 and char == GS
-        steps = {target: _step(data, index, target, fnc1) for target in "ABC"}
-        states = best[index]
-        # A state costing more than the cheapest is never better than switching from the
-        # cheapest one: drop it.
-        cheapest = min(count for count, *_last in states.values())
-        for code_set, (count, *_last) in states.items():
-            if count > cheapest:
-                continue
-            for target, step in steps.items():
-                if step is None:
-                    continue
-                consumed, values = step
-                if target != code_set:
-                    values = (SWITCH[target], *values)
-                _keep(
-                    best[index + consumed], target, count + len(values), code_set, consumed, values
-                )
-            if code_set != "C" and not fnc1:
-                value = _value("B" if code_set == "A" else "A", char)
-                if value is not None:
-                    _keep(best[index + 1], code_set, count + 2, code_set, 1, (SHIFT, value))
-    code_set = min(best[size], key=lambda name: best[size][name][0])
-    index, chunks = size, []
-    while True:
-        _count, previous, consumed, values = best[index][code_set]
-        chunks.append(values)
-        if previous is None:
-            break
-        index -= consumed
-        code_set = previous
-    values = [value for chunk in reversed(chunks) for value in chunk]
+    start, steps = _plan(data.translate(_KINDS_GS1 if gs1 else _KINDS))
+    values = [START[start], FNC1] if gs1 else [START[start]]
+    index = 0
+    for prefix, code_set in steps:
+        values.extend(prefix)
+        if code_set == "C":
+            values.append(int(data[index : index + 2]))
+            index += 2
+        elif code_set == "F":
+            values.append(FNC1)
+            index += 1
+        else:
+            values.append(_value(code_set, data[index]))
+            index += 1
     check = (values[0] + sum(pos * value for pos, value in enumerate(values[1:], 1))) % 103
     return [*values, check, STOP]
 
 
-def _step(data, index, code_set, fnc1):
-    """(characters consumed, symbol values) of encoding ``data[index:]``'s next character
-    in ``code_set``, or ``None`` if that set cannot."""
-    if fnc1:
-        return 1, (FNC1,)
-    if code_set == "C":
-        pair = data[index : index + 2]
-        if len(pair) == 2 and pair.isdigit() and pair.isascii():
-            return 2, (int(pair),)
-        return None
-    value = _value(code_set, data[index])
-    return None if value is None else (1, (value,))
+_ENCODABLE = {"A": "dxaf", "B": "dxbf"}
 
 
-def _keep(states, code_set, count, previous, consumed, values):
+@lru_cache(maxsize=1024)
+def _plan(kinds):
+    """(start code set, steps) of the shortest symbol for a string of character kinds;
+    a step is (switch or shift symbol values, code set of the character(s) encoded, or
+    ``F`` for FNC1).  Cached: serials of one format share their kinds."""
+    # best[i][s] = (symbol count, previous set, characters consumed, step) of the last
+    # step of the shortest encoding of kinds[:i] ending in code set s; the step comes from
+    # best[i - characters consumed][previous set].  A step encodes one character (two
+    # digits in C) in the current set, possibly after a switch; in A or B a character of
+    # the other set can also take a shift.
+    size = len(kinds)
+    best = [{} for _ in range(size + 1)]
+    best[0] = dict.fromkeys("ABC", (1, None, None))
+    for index, kind in enumerate(kinds):
+        states = best[index]
+        # A state costing more than the cheapest is never better than switching from the
+        # cheapest one: drop it.
+        cheapest = min(state[0] for state in states.values())
+        for code_set, (count, *_last) in states.items():
+            if count > cheapest:
+                continue
+            for target in "ABC":
+                switch = () if target == code_set else (SWITCH[target],)
+                if kind == "f":
+                    step, consumed = (switch, "F"), 1
+                elif target == "C":
+                    if kinds[index : index + 2] != "dd":
+                        continue
+                    step, consumed = (switch, "C"), 2
+                elif kind in _ENCODABLE[target]:
+                    step, consumed = (switch, target), 1
+                else:
+                    continue
+                _keep(best[index + consumed], target, count + len(switch) + 1, code_set, step)
+            if code_set != "C" and kind != "f":
+                other = "B" if code_set == "A" else "A"
+                if kind in _ENCODABLE[other]:
+                    _keep(best[index + 1], code_set, count + 2, code_set, ((SHIFT,), other))
+    code_set = min(best[size], key=lambda name: best[size][name][0])
+    index, steps = size, []
+    while index:
+        _count, previous, step = best[index][code_set]
+        steps.append(step)
+        index -= 2 if step[1] == "C" else 1
+        code_set = previous
+    return code_set, tuple(reversed(steps))
+
+
+def _keep(states, code_set, count, previous, step):
     known = states.get(code_set)
     if known is None or count < known[0]:
-        states[code_set] = (count, previous, consumed, values)
+        states[code_set] = (count, previous, step)
 
 
 def bars(data, gs1=False):

@@ -1,7 +1,7 @@
 """Data Matrix ECC 200 encoder (ISO/IEC 16022), square symbols 10x10 to 52x52, with GS1.
 
 Free of the ORM and of any drawing: `encode` returns the symbol as rows of ``0``/``1``
-and `dark_runs` its dark modules merged into horizontal runs, one rectangle each for the
+and `dark_spans` its dark modules merged into horizontal runs, one rectangle each for the
 renderer.
 
 Why our own encoder
@@ -290,7 +290,7 @@ def _modules(data, gs1):
     followed by a ``0``."""
     words = codewords(data, gs1)
     entry = symbol_size(len(words))
-    bits = "".join(BITS[word] for word in _with_ecc(_padded(words, entry[1]), entry))
+    bits = "".join(map(BITS.__getitem__, _with_ecc(_padded(words, entry[1]), entry)))
     return entry[0], "".join(_layout(entry)(bits + "01"))
 
 
@@ -307,12 +307,10 @@ def encode(data, gs1=False):
 _RUN = re.compile("1+")
 
 
-def dark_runs(data, gs1=False):
-    """(size, runs): the symbol's side in modules and its dark modules merged into
-    horizontal runs ``(column, row, length)``, row 0 at the top."""
+def dark_spans(data, gs1=False):
+    """(size, spans): the symbol's side in modules and its runs of dark modules, each a
+    ``(start, end)`` span of the rows written one after the other with a light module
+    after each (``size + 1`` characters a row, row 0 at the top), ready for one
+    rectangle per run."""
     size, modules = _modules(data, gs1)
-    width = size + 1
-    return size, [
-        (start % width, start // width, end - start)
-        for start, end in (match.span() for match in _RUN.finditer(modules))
-    ]
+    return size, [match.span() for match in _RUN.finditer(modules)]
