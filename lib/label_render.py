@@ -191,12 +191,15 @@ def wrap(text, font, size, width, lines):
     words = text.split()
     result = []
     while words and len(result) < lines - 1:
-        line = words.pop(0)
+        line = words[0]
         if stringWidth(line, font, size) > width:
             cut = _longest_fitting(line, font, size, width)
-            words.insert(0, line[cut:])
+            if not cut:
+                break  # not even one character fits: shorten() decides below
+            words[0] = line[cut:]
             line = line[:cut]
         else:
+            words.pop(0)
             while words and stringWidth(f"{line} {words[0]}", font, size) <= width:
                 line = f"{line} {words.pop(0)}"
         result.append(line)
@@ -206,12 +209,12 @@ def wrap(text, font, size, width, lines):
 
 
 def _longest_fitting(word, font, size, width):
-    """Length of the longest prefix of ``word`` within ``width``, at least one
-    character (with its combining marks)."""
+    """Length of the longest prefix of ``word`` within ``width`` that does not separate a
+    character from its combining marks, 0 if there is none."""
     for cut in _boundaries(word):
         if stringWidth(word[:cut], font, size) <= width:
             return cut
-    return len(word)
+    return 0
 
 
 # ---------------------------------------------------------------------------
@@ -339,12 +342,14 @@ class _Page:
                 lines.append(element)
         _ascent, descent = getAscentDescent(font, size)
         self.canvas.setFont(font, size)
-        for index, line in enumerate(reversed(lines)):
+        baseline = box.y - descent + (len(lines) - 1) * self.text_leading
+        for line in lines:  # top line first: text extraction keeps the reading order
             line = shorten(line, font, size, box.width)
             x = box.x
             if centered:
                 x += (box.width - stringWidth(line, font, size)) / 2
-            self.canvas.drawString(x, box.y - descent + index * self.text_leading, line)
+            self.canvas.drawString(x, baseline, line)
+            baseline -= self.text_leading
         return len(lines) * self.text_leading
 
     def module(self, label, symbol, room, margin=0.0):
@@ -362,8 +367,8 @@ class _Page:
         if module < smallest:
             raise ValueError(
                 f"The barcode of serial {label.serial!r} does not fit a label of "
-                f"{self.layout.title}: its modules would be {module / MM:.2f} mm wide, "
-                f"less than {smallest / MM:.2f} mm."
+                f"{self.layout.title}: its modules would be {module / MM:.3f} mm wide, "
+                f"less than {smallest / MM:.3f} mm."
             )
         return module
 

@@ -2,6 +2,8 @@ from . import (
     test_access,
     test_backfill,
     test_gs1,
+    test_gs1_barcodes,
+    test_label_render,
     test_ledger,
     test_lifecycle,
     test_serial_format,
