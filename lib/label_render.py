@@ -17,8 +17,11 @@ A label can carry two of them, e.g. ``("gs1_datamatrix", "code128")``.
 Speed: barcodes are not ReportLab widgets (tens of milliseconds a label) but one PDF path
 each, written in bulk into the page's content stream: the dark modules of a 2D symbol
 merged into horizontal runs, one ``re`` each, in module units under a scaling ``cm``, so
-the operands are small integers.  Text widths are measured with ``stringWidth`` and cached
-per text.
+the operands are small integers; each run's ``re`` string is formatted once and reused.
+Text operators are made by ReportLab's text object once per text and appended the same
+way; fitted text is cached per text and width.  This relies on two private canvas
+attributes, ``_code`` (the page's content stream, a list of strings) and ``_doc`` (font
+names), which ReportLab 3 and 4 share.
 
 What a label shows, top to bottom: the product name (bold, wrapped over the layout's
 ``name_lines``, then shortened with an ellipsis), its internal reference, the serial
@@ -272,11 +275,34 @@ def _linear_ops(symbol, x, y, module, height):
     return f"q {module:.4f} 0 0 {height:.3f} {x:.3f} {y:.3f} cm {bars} f Q"
 
 
+class _Text:
+    """Text written straight into the page's content stream: the text operators of each
+    (font, size, text) are made once by ReportLab's own text object (encoding, escaping,
+    fallback fonts) and reused, which costs a fraction of ``drawString``."""
+
+    def __init__(self, canvas):
+        self.canvas = canvas
+        self.text_object = canvas.beginText()
+        self.operators = {}
+
+    def show(self, font, size, x, y, text):
+        key = (font, size, text)
+        operators = self.operators.get(key)
+        if operators is None:
+            text_object = self.text_object
+            text_object.setFont(font, size)
+            internal = self.canvas._doc.getInternalFontName(font)
+            operators = f"{internal} {size} Tf {text_object._formatText(text)}"
+            self.operators[key] = operators
+        self.canvas._code.append(f"BT 1 0 0 1 {x:.2f} {y:.2f} Tm {operators} ET")
+
+
 class _Page:
     """Text and barcode drawing on one canvas with the layout's fonts."""
 
     def __init__(self, canvas, layout, captions, font, bold_font):
         self.canvas = canvas
+        self.text = _Text(canvas)
         self.layout = layout
         self.captions = captions
         self.font = font
@@ -317,7 +343,6 @@ class _Page:
     def draw_text(self, lines, box):
         """Draw ``lines`` from the top of ``box``, each shortened to its width, leaving
         out those below its bottom; returns the height used."""
-        canvas = self.canvas
         top = box.y + box.height
         used = 0.0
         for font, size, leading, text in self.fit(lines, box.width):
@@ -325,8 +350,7 @@ class _Page:
             baseline = top - used - ascent
             if baseline + descent < box.y - 1e-6:
                 break
-            canvas.setFont(font, size)
-            canvas.drawString(box.x, baseline, text)
+            self.text.show(font, size, box.x, baseline, text)
             used += leading
         return used
 
@@ -341,14 +365,13 @@ class _Page:
             else:
                 lines.append(element)
         _ascent, descent = getAscentDescent(font, size)
-        self.canvas.setFont(font, size)
         baseline = box.y - descent + (len(lines) - 1) * self.text_leading
         for line in lines:  # top line first: text extraction keeps the reading order
             line = shorten(line, font, size, box.width)
             x = box.x
             if centered:
                 x += (box.width - stringWidth(line, font, size)) / 2
-            self.canvas.drawString(x, baseline, line)
+            self.text.show(font, size, x, baseline, line)
             baseline -= self.text_leading
         return len(lines) * self.text_leading
 
