@@ -21,7 +21,7 @@ the operands are small integers; each run's ``re`` string is formatted once and 
 Text operators are made by ReportLab's text object once per text and appended the same
 way; fitted text is cached per text and width.  This relies on two private canvas
 attributes, ``_code`` (the page's content stream, a list of strings) and ``_doc`` (font
-names), which ReportLab 3 and 4 share.
+names), checked with ReportLab 3.6.12.
 
 What a label shows, top to bottom: the product name (bold, wrapped over the layout's
 ``name_lines``, then shortened with an ellipsis), its internal reference, the serial
