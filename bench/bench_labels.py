@@ -122,13 +122,17 @@ def main(argv=None):
         for symbology in args.symbologies.split(","):
             names = tuple(symbology.split("+"))
             for compress in (False, True):
-                seconds, pdf = timed(
-                    lambda layout=layout, names=names, compress=compress: (
-                        label_render.render_labels(labels, layout, names, compress=compress)
-                    ),
-                    args.repeat,
-                )
                 engine = "lib, zlib" if compress else "lib"
+                try:
+                    seconds, pdf = timed(
+                        lambda layout=layout, names=names, compress=compress: (
+                            label_render.render_labels(labels, layout, names, compress=compress)
+                        ),
+                        args.repeat,
+                    )
+                except ValueError as error:  # a barcode too long for the label
+                    rows.append((layout_name, symbology, engine, len(labels), None, 0, error))
+                    break
                 rows.append((layout_name, symbology, engine, len(labels), seconds, len(pdf), ""))
             supported = set(names) <= {"code128", "gs1_datamatrix"}
             if args.widget_labels and supported:
@@ -158,6 +162,9 @@ def main(argv=None):
     print("| layout | symbology | renderer | labels | seconds | ms/label | PDF size | note |")
     print("|---|---|---|---:|---:|---:|---:|---|")
     for layout_name, symbology, engine, count, seconds, size, note in rows:
+        if seconds is None:
+            print(f"| {layout_name} | {symbology} | {engine} | {count} | - | - | - | {note} |")
+            continue
         print(
             f"| {layout_name} | {symbology} | {engine} | {count} | {seconds:.2f} | "
             f"{seconds / count * 1000:.3f} | {size / 1e6:.1f} MB | {note} |"
