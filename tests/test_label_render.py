@@ -3,29 +3,20 @@
 with zxing-cpp, text read back with pdftotext."""
 
 import re
-import shutil
-import subprocess
-import tempfile
 import unicodedata
 import unittest
 from datetime import date
-from pathlib import Path
 
+import zxingcpp
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from PIL import Image
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from ..lib.label_layouts import LAYOUTS, MM
 from ..lib.label_render import ELLIPSIS, Label, render_labels, shorten, wrap
-
-try:
-    import zxingcpp
-except ImportError:  # pragma: no cover - the decoder is a test dependency only
-    zxingcpp = None
+from .pdf_tools import DPI, decode, pdf_text, rasterise
 
 GTIN = "04006381333931"
-DPI = 300
 SYMBOLOGIES = ("code128", "gs1_128", "gs1_datamatrix", "qr_digital_link")
 IDENTIFIERS = {
     "code128": "]C0",
@@ -34,7 +25,6 @@ IDENTIFIERS = {
     "qr_digital_link": "]Q1",
 }
 LONG_NAME = "Industrial cordless hammer drill with two batteries and a carrying case, blue"
-POPPLER = shutil.which("pdftoppm") and shutil.which("pdftotext")
 
 
 def _label(number, lot=None, expiry=None, name=LONG_NAME):
@@ -82,42 +72,16 @@ def _formats(symbologies):
     return zxingcpp.barcode_formats_from_str(",".join({names[name] for name in symbologies}))
 
 
-@unittest.skipIf(zxingcpp is None or not POPPLER, "zxing-cpp or poppler-utils missing")
 class TestLabelRender(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.tmp = Path(tempfile.mkdtemp(prefix="si-labels-"))
-        cls.addClassCleanup(shutil.rmtree, cls.tmp)
-
     def pages(self, pdf, first=None, last=None):
-        """The pages of ``pdf`` as grey images at `DPI`."""
-        path = self.tmp / f"{self.id()}.pdf"
-        path.write_bytes(pdf)
-        prefix = self.tmp / f"{self.id()}-page"
-        command = ["pdftoppm", "-r", str(DPI), "-gray"]
-        if first:
-            command += ["-f", str(first), "-l", str(last or first)]
-        subprocess.run([*command, str(path), str(prefix)], check=True)
-        images = sorted(self.tmp.glob(f"{prefix.name}-*.pgm"))
-        pages = [Image.open(image) for image in images]
-        for image in images:
-            image.unlink()
-        return pages
+        return rasterise(pdf, first, last)
 
     def text(self, pdf, *options):
-        path = self.tmp / f"{self.id()}.pdf"
-        path.write_bytes(pdf)
-        return subprocess.run(
-            ["pdftotext", *options, str(path), "-"], check=True, capture_output=True, text=True
-        ).stdout
+        return pdf_text(pdf, *options)
 
     def decode(self, page, symbologies):
-        """(identifier, text, slot index) of each barcode on ``page``."""
-        return [
-            (result.symbology_identifier, result.bytes.decode(), result.position)
-            for result in zxingcpp.read_barcodes(page, formats=_formats(symbologies))
-        ]
+        """(identifier, text, position) of each barcode on ``page``."""
+        return decode(page, _formats(symbologies))
 
     def slot_of(self, layout, position):
         """Index of the label (reading order) holding the center of a decoded symbol."""

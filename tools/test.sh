@@ -16,6 +16,12 @@ rm -rf "$OUT" && mkdir -p "$OUT"
 CHROME=$(command -v chromium || command -v chromium-browser || command -v google-chrome || true)
 [ -n "$CHROME" ] || die "No Chromium on PATH (chromium, chromium-browser or google-chrome): browser tests would be skipped. On Debian: apt-get install chromium"
 
+# Label and report tests read PDFs back with poppler and zxing-cpp.
+command -v pdftoppm >/dev/null && command -v pdftotext >/dev/null \
+    || die "pdftoppm/pdftotext not on PATH: the PDF tests need them. On Debian: apt-get install poppler-utils"
+"$PYTHON" -c 'import zxingcpp' 2>/dev/null \
+    || die "zxing-cpp is not importable from $PYTHON: the barcode tests need it (requirements-dev.txt)."
+
 if [ "${SI_SKIP_LINT:-}" != 1 ]; then
     "$ROOT/tools/lint.sh"
 fi
