@@ -8,7 +8,7 @@
     "author": "Serialized Inventory",
     "license": "LGPL-3",
     "depends": ["stock", "mail"],
-    "external_dependencies": {"python": ["psycopg2"]},
+    "external_dependencies": {"python": ["psycopg2", "reportlab", "qrcode"]},
     "data": [
         "security/serialized_inventory_security.xml",
         "security/ir.model.access.csv",
@@ -16,12 +16,17 @@
         "views/serial_format_rule_views.xml",
         "views/stock_lot_views.xml",
         "views/stock_move_views.xml",
+        "views/serial_label_wizard_views.xml",
+        "reports/serialized_inventory_reports.xml",
         "views/serialized_inventory_menus.xml",
     ],
     "demo": [
         "demo/serialized_inventory_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "serialized_inventory/static/src/js/*.js",
+        ],
         "web.assets_tests": [
             "serialized_inventory/static/tests/tours/*.js",
         ],

@@ -1,4 +1,5 @@
 from . import (
+    ir_actions_report,
     product_category,
     product_product,
     product_template,

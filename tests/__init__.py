@@ -6,10 +6,12 @@ from . import (
     test_label_render,
     test_ledger,
     test_lifecycle,
+    test_reports,
     test_serial_format,
     test_serial_format_rule,
     test_serial_generation,
     test_serial_lifecycle,
+    test_traceability_pdf,
     test_ui,
     test_uniqueness,
 )

@@ -1,10 +1,12 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from datetime import date
+from unittest.mock import patch
 
 from odoo import Command
 from odoo.tests import HttpCase, tagged
 
 from ..lib import serial_format
+from ..reports.report_serial_label import ReportSerialLabel
 
 
 @tagged("post_install", "-at_install")
@@ -143,3 +145,44 @@ class TestSerialUi(HttpCase):
             sorted(lots.mapped("name")), rule._engine().generate(1, 3, date=date.today())
         )
         self.assertEqual(set(lots.mapped("lifecycle_state")), {"in_stock"})
+
+    def test_label_printing_tour(self):
+        """Labels print from the Print menu and from the wizard, downloaded by the
+        web client's handler of ReportLab reports."""
+        product = self.env["product.product"].create(
+            {"name": "SI Tour Label", "is_storable": True, "tracking": "serial"}
+        )
+        lot = self.env["stock.lot"].create({"name": "SITOUR-LBL-1", "product_id": product.id})
+        user = self.env["res.users"].create(
+            {
+                "name": "SI Tour Printer",
+                "login": "si_tour_printer",
+                "password": "si_tour_printer",
+                "groups_id": [
+                    Command.set(
+                        [
+                            self.env.ref("stock.group_stock_user").id,
+                            self.env.ref("stock.group_production_lot").id,
+                        ]
+                    )
+                ],
+            }
+        )
+        rendered = []
+        original = ReportSerialLabel._render_reportlab
+
+        def render(report, lots, data):
+            pdf = original(report, lots, data)
+            rendered.append((lots.ids, data.get("layout"), data.get("copies"), pdf[:5]))
+            return pdf
+
+        with patch.object(ReportSerialLabel, "_render_reportlab", render):
+            self.start_tour(
+                "/odoo/action-serialized_inventory.stock_lot_action_serial",
+                "serialized_inventory_labels",
+                login=user.login,
+            )
+        self.assertEqual(
+            rendered,
+            [(lot.ids, None, None, b"%PDF-"), (lot.ids, "thermal_4x6", 2, b"%PDF-")],
+        )

@@ -1,0 +1,1 @@
+from . import report_serial_label, report_serial_traceability
