@@ -1,15 +1,21 @@
 #!/usr/bin/env bash
-# make bench: a bench/ script, native stock vs the addon in the same run (see
-# bench/README.md). BENCH picks the script (flows, generation, format); extra
-# arguments go to it, e.g.
+# make bench: one bench/ script (see bench/README.md). BENCH picks it: flows
+# (default), generation, reports (native Odoo vs the addon, in the same run, on
+# two databases) or format, labels (pure Python, no database). Extra arguments
+# go to the script, e.g.
 #   make bench BENCH=generation BENCH_ARGS="--sizes 1000"
 source "$(dirname "$0")/common.sh"
 bench=${BENCH:-flows}
-script="$ROOT/bench/bench_serial_$bench.py"
-[ -f "$script" ] || die "No bench script $script (BENCH=flows, generation or format)."
+case "$bench" in
+    flows | generation | format) script="$ROOT/bench/bench_serial_$bench.py" ;;
+    labels | reports) script="$ROOT/bench/bench_$bench.py" ;;
+    *) die "Unknown BENCH=$bench (flows, generation, reports, format or labels)." ;;
+esac
 mkdir -p "$ROOT/bench/results"
-if [ "$bench" = format ]; then  # the engine alone, no database
-    exec "$PYTHON" "$script" --output "$ROOT/bench/results/serial_$bench.md" ${BENCH_ARGS:-}
+output="$ROOT/bench/results/$bench.md"
+if [ "$bench" = format ] || [ "$bench" = labels ]; then  # lib/ alone
+    "$PYTHON" "$script" ${BENCH_ARGS:-} | tee "$output"
+    exit "${PIPESTATUS[0]}"
 fi
 setup_all
 args=(--config "$CONF")
@@ -21,5 +27,8 @@ else
     odoo_cli -d bench_addon -u "$ADDON" --stop-after-init --log-level=warn \
         || die "Updating $ADDON in bench_addon failed."
 fi
-exec "$PYTHON" "$script" "${args[@]}" --output "$ROOT/bench/results/serial_$bench.md" \
-    ${BENCH_ARGS:-}
+if [ "$bench" = reports ]; then
+    command -v wkhtmltopdf >/dev/null \
+        || die "wkhtmltopdf is not on PATH: Odoo's native label report needs it (apt-get install wkhtmltopdf)."
+fi
+exec "$PYTHON" "$script" "${args[@]}" --output "$output" ${BENCH_ARGS:-}
