@@ -160,6 +160,19 @@ class TestReportDownload(HttpCase):
         url = f"/report/pdf/serialized_inventory.report_serial_label/{lot.id}"
 
         self.authenticate("si_route_user", "si_route_user")
+        # over RPC, the action the web client then downloads
+        report = self.env.ref(LABELS)
+        action = self.make_jsonrpc_request(
+            "/web/dataset/call_kw/ir.actions.report/report_action",
+            {
+                "model": "ir.actions.report",
+                "method": "report_action",
+                "args": [report.ids, lot.ids],
+                "kwargs": {"config": False},
+            },
+        )
+        self.assertEqual(action["report_type"], "reportlab-pdf")
+        self.assertEqual(action["context"]["active_ids"], lot.ids)
         response = self.url_open(
             "/report/download",
             data={
