@@ -1,7 +1,14 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from collections import defaultdict
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_is_zero
+
+from odoo.addons.stock.models.stock_move_line import StockMoveLine as CoreStockMoveLine
+
+# Context key that turns the batched serial reservation off (native behaviour).
+NATIVE_RESERVATION = "serialized_inventory_native_reservation"
 
 
 class StockMove(models.Model):
@@ -29,6 +36,94 @@ class StockMove(models.Model):
         if done_moves:
             self.env["serial.event"]._record_move_lines(done_moves.move_line_ids.ids)
         return moves
+
+    def _update_reserved_quantity(
+        self, need, location_id, lot_id=None, package_id=None, owner_id=None, strict=True
+    ):
+        """Reserve serials in one batch instead of one at a time.
+
+        Natively each reserved serial gets its own move line ``create``, and
+        before each one every line already made is scanned for one to update
+        (never, for serials) while the move's quantity and picked flag are
+        recomputed over all its lines: quadratic, 8 minutes for 10,000
+        serials. Here the same quants are chosen (``_get_reserve_quantity``),
+        the same lines prepared (``_add_serial_move_line_to_vals_list``) and
+        created in one ``create``, whose per-line quant reservation reads the
+        quants from a cache built by one ``_gather`` instead of searching them
+        each time. Anything else takes the native path.
+        """
+        if not self._serial_batch_reservation():
+            return super()._update_reserved_quantity(
+                need,
+                location_id,
+                lot_id=lot_id,
+                package_id=package_id,
+                owner_id=owner_id,
+                strict=strict,
+            )
+        Quant = self.env["stock.quant"]
+        lot_id = lot_id or self.env["stock.lot"]
+        package_id = package_id or self.env["stock.quant.package"]
+        owner_id = owner_id or self.env["res.partner"]
+        quants = Quant._get_reserve_quantity(
+            self.product_id,
+            location_id,
+            need,
+            product_packaging_id=self.product_packaging_id,
+            uom_id=self.product_uom,
+            lot_id=lot_id,
+            package_id=package_id,
+            owner_id=owner_id,
+            strict=strict,
+        )
+        taken_quantity = sum(quantity for _quant, quantity in quants)
+        vals_list = []
+        for quant, quantity in quants:
+            vals_list += self._add_serial_move_line_to_vals_list(quant, quantity)
+        if vals_list:
+            cache = self.env.context.get("quants_cache")
+            if cache is None:
+                cache = self._serial_quants_cache(
+                    location_id, lot_id=lot_id, package_id=package_id, owner_id=owner_id
+                )
+            self.env["stock.move.line"].with_context(
+                quants_cache=cache, reserved_quant=quants[0][0]
+            ).create(vals_list)
+        return taken_quantity
+
+    def _serial_batch_reservation(self):
+        """Whether this move's reservation may take the batched path: one
+        serial-tracked move whose reservation natively makes one line per
+        serial and never updates an existing line."""
+        self.ensure_one()
+        return (
+            not self.env.context.get(NATIVE_RESERVATION)
+            and self.product_id.tracking == "serial"
+            and (self.picking_type_id.use_create_lots or self.picking_type_id.use_existing_lots)
+            # natively false for serials; an override might not be
+            and type(self.env["stock.move.line"])._reservation_is_updatable
+            is CoreStockMoveLine._reservation_is_updatable
+        )
+
+    def _serial_quants_cache(self, location_id, lot_id, package_id, owner_id):
+        """Quants by (product, location, lot, package, owner), the shape of
+        ``stock.quant._get_quants_by_products_locations``, for every quant
+        ``_get_reserve_quantity`` could have chosen: ``_gather`` then serves
+        the strict look-ups of each line's reservation from memory."""
+        Quant = self.env["stock.quant"].sudo()
+        cache = defaultdict(lambda: Quant)
+        for quant in Quant._gather(
+            self.product_id, location_id, lot_id=lot_id, package_id=package_id, owner_id=owner_id
+        ):
+            key = (
+                quant.product_id.id,
+                quant.location_id.id,
+                quant.lot_id.id,
+                quant.package_id.id,
+                quant.owner_id.id,
+            )
+            cache[key] |= quant
+        return cache
 
     @api.model
     def action_generate_lot_line_vals(self, context, mode, first_lot, count, lot_text):

@@ -7,6 +7,7 @@ from . import (
     test_ledger,
     test_lifecycle,
     test_reports,
+    test_reservation,
     test_serial_format,
     test_serial_format_rule,
     test_serial_generation,
