@@ -7,6 +7,8 @@ from odoo.tools import float_is_zero
 
 from odoo.addons.stock.models.stock_move_line import StockMoveLine as CoreStockMoveLine
 
+from .stock_quant import RESERVATION_BATCH, SerialReservationBatch
+
 # Context key that turns the batched serial reservation off (native behaviour).
 NATIVE_RESERVATION = "serialized_inventory_native_reservation"
 
@@ -48,9 +50,10 @@ class StockMove(models.Model):
         recomputed over all its lines: quadratic, 8 minutes for 10,000
         serials. Here the same quants are chosen (``_get_reserve_quantity``),
         the same lines prepared (``_add_serial_move_line_to_vals_list``) and
-        created in one ``create``, whose per-line quant reservation reads the
-        quants from a cache built by one ``_gather`` instead of searching them
-        each time. Anything else takes the native path.
+        created in one ``create``, whose per-line quant reservations read the
+        quants from a cache built by one ``_gather`` instead of searching them,
+        and are then locked and written together (``SerialReservationBatch``).
+        Anything else takes the native path.
         """
         if not self._serial_batch_reservation():
             return super()._update_reserved_quantity(
@@ -86,9 +89,17 @@ class StockMove(models.Model):
                 cache = self._serial_quants_cache(
                     location_id, lot_id=lot_id, package_id=package_id, owner_id=owner_id
                 )
+            batch = SerialReservationBatch(cache)
+            # each line's reservation is called on the context's "reserved_quant",
+            # in that record's own environment: it carries the cache and batch.
+            # The batch in both contexts also keeps Odoo from reusing an earlier
+            # environment whose context merely compares equal (empty recordsets do).
+            batch_context = {"quants_cache": cache, RESERVATION_BATCH: batch}
+            quant_model = self.env["stock.quant"].with_context(**batch_context)
             self.env["stock.move.line"].with_context(
-                quants_cache=cache, reserved_quant=quants[0][0]
+                reserved_quant=quant_model, **batch_context
             ).create(vals_list)
+            batch.apply(self.env)
         return taken_quantity
 
     def _serial_batch_reservation(self):

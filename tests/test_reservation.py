@@ -7,12 +7,14 @@ the transfers' lines, states and the quants' reservations must be identical.
 """
 
 import contextlib
+from types import SimpleNamespace
 from unittest.mock import patch
 
 from odoo import Command
 from odoo.tests import tagged
 
 from ..models.stock_move import NATIVE_RESERVATION, StockMove
+from ..models.stock_quant import SerialReservationBatch
 from .common import SerialCommon
 
 
@@ -34,7 +36,7 @@ class TestBatchedReservation(SerialCommon):
         snapshots = {}
         for native in (True, False):
             env = self.env(context=dict(self.env.context, **{NATIVE_RESERVATION: native}))
-            calls = []
+            calls, batched = [], []
             # the class's helpers (receive...) use the same environment; leaving the
             # savepoint with _Rollback rolls it back
             with contextlib.suppress(_Rollback):
@@ -46,6 +48,12 @@ class TestBatchedReservation(SerialCommon):
                         autospec=True,
                         side_effect=self._spy(calls, StockMove._serial_quants_cache),
                     ),
+                    patch.object(
+                        SerialReservationBatch,
+                        "apply",
+                        autospec=True,
+                        side_effect=self._spy(batched, SerialReservationBatch.apply),
+                    ),
                 ):
                     with self.env.cr.savepoint():
                         snapshots[native] = scenario(env)
@@ -55,14 +63,19 @@ class TestBatchedReservation(SerialCommon):
                 self.assertFalse(calls, "the native run must not batch")
             else:
                 self.assertTrue(calls, "the batched run must batch")
+                self.assertTrue(
+                    any(batch.pending for batch in batched), "quants must be reserved in batch"
+                )
         self.assertEqual(snapshots[False], snapshots[True])
         return snapshots[False]
 
     @staticmethod
     def _spy(calls, original):
-        def spy(move, *args, **kwargs):
-            calls.append(move)
-            return original(move, *args, **kwargs)
+        def spy(record, *args, **kwargs):
+            calls.append(record)
+            if isinstance(record, SerialReservationBatch):
+                calls[-1] = SimpleNamespace(pending=dict(record.pending))
+            return original(record, *args, **kwargs)
 
         return spy
 
