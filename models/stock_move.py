@@ -245,9 +245,10 @@ class StockMove(models.Model):
         itself (its locations, package and owner kept); the names left over
         go on new lines of the move."""
         names = iter(names)
-        one_unit = [line for line, units in split.items() if units == 1]
-        if one_unit:
-            lines = self.env["stock.move.line"].browse([line.id for line in one_unit])
+        lines = self.env["stock.move.line"].browse(
+            line.id for line, units in split.items() if units == 1
+        )
+        if lines:
             lines.check_access("write")
             self.env.flush_all()
             self.env.cr.execute(
