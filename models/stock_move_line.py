@@ -4,6 +4,8 @@ from collections import defaultdict
 from odoo import api, models
 from odoo.exceptions import ValidationError
 
+from .stock_quant import DONE_BATCH, NATIVE_DONE, SerialDoneBatch
+
 
 class StockMoveLine(models.Model):
     _inherit = "stock.move.line"
@@ -20,3 +22,17 @@ class StockMoveLine(models.Model):
             errors += self.env["stock.lot"]._serial_entry_errors(product, product_names)
         if errors:
             raise ValidationError("\n\n".join(errors))
+
+    def _action_done(self):
+        """Move the serials' quants in one batch (``SerialDoneBatch``) instead
+        of one quant update, write and query at a time."""
+        if (
+            self.env.context.get(DONE_BATCH) is not None
+            or self.env.context.get(NATIVE_DONE)
+            or not any(line.product_id.tracking == "serial" for line in self)
+        ):
+            return super()._action_done()
+        batch = SerialDoneBatch(self.env)
+        result = super(StockMoveLine, self.with_env(batch.env))._action_done()
+        batch.apply()
+        return result
