@@ -23,6 +23,37 @@ class StockMoveLine(models.Model):
         if errors:
             raise ValidationError("\n\n".join(errors))
 
+    def _check_company(self, fnames=None):
+        """Odoo checks each line's linked records one line at a time; the
+        lines of a transfer share most of them (product, locations, move...).
+        Here each distinct linked record is checked once per company, and
+        only the lines linked to a record that fails get Odoo's own check
+        (and its error)."""
+        if len(self) < 2:
+            return super()._check_company(fnames)
+        if fnames is None or {"company_id", "company_ids"} & set(fnames):
+            fnames = self._fields
+        checked = [
+            field
+            for field in (self._fields[name] for name in fnames)
+            if field.relational and field.check_company
+        ]
+        if any(field.company_dependent or field.type != "many2one" for field in checked):
+            return super()._check_company(fnames)
+        suspects = set()
+        for company, lines in self.grouped("company_id").items():
+            for field in checked:
+                linked = lines.sudo()[field.name]
+                domain = linked and linked._check_company_domain(company)
+                if not domain:
+                    continue
+                wrong = linked - linked.with_context(active_test=False).filtered_domain(domain)
+                if wrong:
+                    suspects.update(line.id for line in lines if line.sudo()[field.name] in wrong)
+        if suspects:
+            return super(StockMoveLine, self.browse(suspects))._check_company(fnames)
+        return None
+
     def _action_done(self):
         """Move the serials' quants in one batch (``SerialDoneBatch``) instead
         of one quant update, write and query at a time."""

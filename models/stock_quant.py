@@ -328,21 +328,28 @@ class StockQuant(models.Model):
         return super().check_quantity()
 
     def _check_serial_quantities(self):
-        """``check_quantity`` for many quants: one grouped query finds the
-        serials counted more than once, whose quants then get the native
-        check (and its error)."""
-        quants = self.filtered(
-            lambda quant: (
-                quant.product_id.tracking == "serial"
-                and quant.location_id.usage != "inventory"
-                and quant.lot_id
-            )
-        )
-        if not quants:
+        """``check_quantity`` for many quants in two queries: the serials
+        counted more than once at a location get Odoo's own check, and its
+        error. Both read by id or lot through an index: a join between quants
+        made in the same transaction may get a plan quadratic in their number."""
+        if not self:
             return
-        quants.flush_recordset(["quantity"])
-        # by lot, then the keys kept in Python: a join on the keys of quants
-        # made in this transaction gets a plan quadratic in their number
+        self.env["stock.quant"].flush_model(["product_id", "location_id", "lot_id", "quantity"])
+        self.env.cr.execute(
+            """
+            SELECT DISTINCT quant.product_id, quant.location_id, quant.lot_id
+              FROM stock_quant AS quant
+              JOIN product_product AS product ON product.id = quant.product_id
+              JOIN product_template AS template ON template.id = product.product_tmpl_id
+              JOIN stock_location AS location ON location.id = quant.location_id
+             WHERE quant.id = ANY(%s) AND quant.lot_id IS NOT NULL
+               AND template.tracking = 'serial' AND location.usage != 'inventory'
+            """,
+            [self.ids],
+        )
+        keys = set(self.env.cr.fetchall())
+        if not keys:
+            return
         self.env.cr.execute(
             """
             SELECT product_id, location_id, lot_id, SUM(quantity)
@@ -351,9 +358,8 @@ class StockQuant(models.Model):
              GROUP BY product_id, location_id, lot_id
             HAVING ABS(SUM(quantity)) > 1
             """,
-            [quants.lot_id.ids],
+            [list({key[2] for key in keys})],
         )
-        keys = {(quant.product_id.id, quant.location_id.id, quant.lot_id.id) for quant in quants}
         Product = self.env["product.product"]
         wrong = {
             (product_id, location_id, lot_id)
@@ -365,7 +371,7 @@ class StockQuant(models.Model):
             > 0
         }
         if wrong:
-            quants.filtered(
+            self.filtered(
                 lambda quant: (quant.product_id.id, quant.location_id.id, quant.lot_id.id) in wrong
             ).with_context(**{DONE_BATCH: None}).check_quantity()
 

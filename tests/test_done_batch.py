@@ -12,8 +12,8 @@ import contextlib
 from datetime import timedelta
 from unittest.mock import patch
 
-from odoo import Command, fields
-from odoo.exceptions import ValidationError
+from odoo import Command, fields, models
+from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 
 from ..models.stock_quant import NATIVE_DONE, SerialDoneBatch
@@ -314,3 +314,40 @@ class TestDoneBatch(SerialCommon):
         self.both_ways(scenario)
         self.assertEqual(errors[False], errors[True])
         self.assertIn("DUP-1", errors[False])
+
+    def test_company_check_of_many_lines_is_odoos(self):
+        """Lines are checked once per linked record; a wrong one still gets
+        Odoo's own error, naming the same records."""
+        company = self.env["res.company"].create({"name": "SI Check Other Co"})
+        own = self.env["stock.lot"].create({"name": "DCC-1", "product_id": self.product.id})
+        foreign = self.env["stock.lot"].create(
+            {"name": "DCC-2", "product_id": self.product.id, "company_id": company.id}
+        )
+        picking = self.delivery(self.env, 2)
+        picking.move_line_ids.unlink()
+        lines = self.env["stock.move.line"].create(
+            [
+                {
+                    "move_id": picking.move_ids.id,
+                    "picking_id": picking.id,
+                    "product_id": self.product.id,
+                    "lot_id": lot.id,
+                    "quantity": 1,
+                    "location_id": self.stock.id,
+                    "location_dest_id": self.customer_loc.id,
+                }
+                for lot in (own, own)
+            ]
+        )
+        self.assertIsNone(lines._check_company())
+        # the lot of the second line belongs to another company
+        self.env.cr.execute(
+            "UPDATE stock_move_line SET lot_id = %s WHERE id = %s", [foreign.id, lines[1].id]
+        )
+        lines.invalidate_recordset(["lot_id"])
+        with self.assertRaises(UserError) as ours:
+            lines._check_company()
+        with self.assertRaises(UserError) as odoo:
+            models.BaseModel._check_company(lines)
+        self.assertEqual(str(ours.exception), str(odoo.exception))
+        self.assertIn("DCC-2", str(ours.exception))
