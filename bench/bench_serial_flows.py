@@ -29,10 +29,10 @@ ADDON = "serialized_inventory"
 NATIVE_MODULE = "stock"
 REPO_ROOT = Path(__file__).resolve().parent.parent
 FLOWS = (
-    ("receipt", "receipt (validate)"),
+    ("receipt", "receipt: validate"),
     ("assign", "delivery: reserve (action_assign)"),
     ("validate", "delivery: validate"),
-    ("delivery", "delivery (reserve + validate)"),
+    ("end_to_end", "**end to end** (receipt validate + reserve + delivery validate)"),
 )
 
 
@@ -45,6 +45,8 @@ class Measure:
     seconds: float
     queries: int
     own: float | None = None  # seconds spent in the addon's own bookkeeping
+    peak_kb: int | None = None  # the process's peak resident memory during the flow
+    growth_kb: int | None = None  # that peak minus the resident memory at the start
 
 
 @dataclass
@@ -53,8 +55,10 @@ class Run:
 
     flows: dict = field(default_factory=dict)
 
-    def add(self, flow, seconds, queries, own=None):
-        self.flows[flow] = Measure(seconds, queries, own)
+    def add(self, flow, timer):
+        self.flows[flow] = Measure(
+            timer.seconds, timer.queries, timer.own, timer.peak_kb, timer.growth_kb
+        )
 
     def best(self, other):
         """Keep the fastest of two runs of each flow (timings on a shared
@@ -287,17 +291,44 @@ class OwnTime:
             setattr(cls, method, original)
 
 
-class Timer:
-    """Time a block, count the SQL queries it sends on ``env.cr`` and the
-    time the addon's own code took in it."""
+def memory_kb(key):
+    """A ``/proc/self/status`` figure (VmRSS, VmHWM) in kB, None off Linux."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith(key + ":"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return None
 
-    def __init__(self, env, own=None):
+
+def reset_peak_memory():
+    """Make the peak resident memory (VmHWM) start again from the current one."""
+    try:
+        with open("/proc/self/clear_refs", "w") as clear_refs:
+            clear_refs.write("5")
+    except OSError:
+        pass
+
+
+class Timer:
+    """Time a block, count the SQL queries it sends on ``env.cr``, the time
+    the addon's own code took in it and, for a block that ``memory`` asks
+    for, the process's peak resident memory while it ran."""
+
+    def __init__(self, env, own=None, memory=False):
         self.env = env
         self.own_time = own
+        self.memory = memory
+        self.peak_kb = self.growth_kb = None
 
     def __enter__(self):
         self.queries = self.env.cr.sql_log_count
         self.own_start = self.own_time.seconds if self.own_time else 0.0
+        if self.memory:
+            reset_peak_memory()
+            self.rss_kb = memory_kb("VmRSS")
         self.started = time.perf_counter()
         return self
 
@@ -305,6 +336,10 @@ class Timer:
         self.seconds = time.perf_counter() - self.started
         self.queries = self.env.cr.sql_log_count - self.queries
         self.own = self.own_time.seconds - self.own_start if self.own_time else None
+        if self.memory:
+            self.peak_kb = memory_kb("VmHWM")
+            if self.peak_kb is not None and self.rss_kb is not None:
+                self.growth_kb = self.peak_kb - self.rss_kb
 
 
 def check(condition, message):
@@ -363,10 +398,10 @@ def run_flows(registry, size, with_delivery, check_ledger):
         check(len(move.move_line_ids) == size, f"receipt has {len(move.move_line_ids)} lines")
 
         gc.collect()
-        with Timer(env, own) as timer:
+        with Timer(env, own, memory=True) as receipt_timer:
             result = receipt.button_validate()
             env.flush_all()
-        run.add("receipt", timer.seconds, timer.queries, timer.own)
+        run.add("receipt", receipt_timer)
         check(result is True, f"receipt validation returned {result!r} instead of True")
         check(receipt.state == "done", f"receipt is {receipt.state}, not done")
         check(product.qty_available == size, f"{product.qty_available} units in stock")
@@ -391,16 +426,15 @@ def run_flows(registry, size, with_delivery, check_ledger):
             check(not delivery.move_ids.move_line_ids, "delivery reserved at confirmation")
 
             gc.collect()
-            with Timer(env, own) as total:
-                with Timer(env, own) as assign:
-                    delivery.action_assign()
-                    env.flush_all()
-                with Timer(env, own) as validate:
-                    result = delivery.button_validate()
-                    env.flush_all()
-            run.add("assign", assign.seconds, assign.queries, assign.own)
-            run.add("validate", validate.seconds, validate.queries, validate.own)
-            run.add("delivery", total.seconds, total.queries, total.own)
+            with Timer(env, own, memory=True) as assign:
+                delivery.action_assign()
+                env.flush_all()
+            with Timer(env, own, memory=True) as validate:
+                result = delivery.button_validate()
+                env.flush_all()
+            run.add("assign", assign)
+            run.add("validate", validate)
+            run.flows["end_to_end"] = end_to_end(run.flows.values())
             check(result is True, f"delivery validation returned {result!r} instead of True")
             check(delivery.state == "done", f"delivery is {delivery.state}, not done")
             delivered = delivery.move_ids.quantity
@@ -413,6 +447,21 @@ def run_flows(registry, size, with_delivery, check_ledger):
         cr.rollback()
         cr.close()
     return run
+
+
+def end_to_end(measures):
+    """The three timed steps of one run as one flow (peak: the highest)."""
+    measures = list(measures)
+    peaks = [m.peak_kb for m in measures if m.peak_kb is not None]
+    growths = [m.growth_kb for m in measures if m.growth_kb is not None]
+    owns = [m.own for m in measures if m.own is not None]
+    return Measure(
+        seconds=sum(m.seconds for m in measures),
+        queries=sum(m.queries for m in measures),
+        own=sum(owns) if owns else None,
+        peak_kb=max(peaks) if peaks else None,
+        growth_kb=max(growths) if growths else None,
+    )
 
 
 def move_vals(product, size, source, destination):
@@ -472,20 +521,20 @@ def fmt_own(measure):
     return f"{measure.own:.2f}" if measure and measure.own is not None else "n/a"
 
 
-def fmt_own_percent(native, addon):
-    if not (native and addon) or addon.own is None or native.seconds <= 0:
+def fmt_per_serial(measure, size):
+    return f"{measure.queries / size:.2f}" if measure else "skipped"
+
+
+def fmt_memory(measure):
+    if not measure or measure.peak_kb is None:
         return "n/a"
-    return f"{addon.own / native.seconds * 100:.1f}"
+    return f"{measure.peak_kb / 1024:.0f} (+{measure.growth_kb / 1024:.0f})"
 
 
-def fmt_queries(measure):
-    return str(measure.queries) if measure else "skipped"
-
-
-def overhead(native, addon):
-    if not (native and addon) or native.seconds <= 0:
+def speed_up(native, addon):
+    if not (native and addon) or addon.seconds <= 0:
         return None
-    return (addon.seconds - native.seconds) / native.seconds * 100
+    return native.seconds / addon.seconds
 
 
 def report_lines(args, results, env_lines):
@@ -494,38 +543,40 @@ def report_lines(args, results, env_lines):
         "",
         *env_lines,
         f"- Databases: native `{args.native_db}`, addon `{args.addon_db}`; each run rolled back",
-        f"- Fastest of {args.repeat} alternating runs for N <= {args.repeat_max}, one run above",
+        f"- Fastest of {args.repeat} alternating runs for N <= {args.repeat_max}, one run above;"
+        " end to end is the fastest whole run",
+        "- Peak memory: the process's peak resident memory during the step (VmHWM, reset"
+        " before each step), in MB, and in brackets its growth over the step",
         "",
-        "| flow | N | native s | addon s | overhead % | addon's own code s | own code % of "
-        "native | native queries | addon queries |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| flow | N | native s | addon s | speed-up | addon's own code s | native queries "
+        "per serial | addon queries per serial | native peak MB | addon peak MB |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    native_total = addon_total = 0.0
     for size, (native, addon) in results:
         for flow, label in FLOWS:
             native_measure, addon_measure = native.flows.get(flow), addon.flows.get(flow)
             if not (native_measure or addon_measure):
                 continue
-            percent = overhead(native_measure, addon_measure)
+            ratio = speed_up(native_measure, addon_measure)
             lines.append(
                 f"| {label} | {size} | {fmt_seconds(native_measure)} "
                 f"| {fmt_seconds(addon_measure)} "
-                f"| {'n/a' if percent is None else f'{percent:+.1f}'} "
-                f"| {fmt_own(addon_measure)} | {fmt_own_percent(native_measure, addon_measure)} "
-                f"| {fmt_queries(native_measure)} | {fmt_queries(addon_measure)} |"
+                f"| {'n/a' if ratio is None else f'{ratio:.1f}x'} "
+                f"| {fmt_own(addon_measure)} "
+                f"| {fmt_per_serial(native_measure, size)} "
+                f"| {fmt_per_serial(addon_measure, size)} "
+                f"| {fmt_memory(native_measure)} | {fmt_memory(addon_measure)} |"
             )
-            if percent is not None and flow in ("receipt", "delivery"):
-                native_total += native_measure.seconds
-                addon_total += addon_measure.seconds
     lines.append("")
-    if native_total:
-        lines.append(
-            f"Overall (receipt + delivery measured on both databases): native "
-            f"{native_total:.2f} s, addon {addon_total:.2f} s, overhead "
-            f"{(addon_total - native_total) / native_total * 100:+.1f} %"
-        )
-    else:
-        lines.append("Overall: no flow was measured on both databases.")
+    for size, (native, addon) in results:
+        ratio = speed_up(native.flows.get("end_to_end"), addon.flows.get("end_to_end"))
+        target = 15 if size >= 10000 else 5 if size >= 1000 else None
+        if ratio is not None and target:
+            lines.append(
+                f"- N={size}: end to end {ratio:.1f}x faster than native "
+                f"(target {target}x at {'10,000' if target == 15 else '1,000'}: "
+                f"{'met' if ratio >= target else 'NOT met'})"
+            )
     return lines
 
 
