@@ -70,6 +70,7 @@ class TestDoneBatch(SerialCommon):
                 self.assertFalse(played, "the native run must not batch")
             else:
                 self.assertTrue(any(played), "quants must be moved in batch")
+                self.batched_calls = played
         self.assertEqual(results[False], results[True])
         return results[False]
 
@@ -351,3 +352,23 @@ class TestDoneBatch(SerialCommon):
             models.BaseModel._check_company(lines)
         self.assertEqual(str(ours.exception), str(odoo.exception))
         self.assertIn("DCC-2", str(ours.exception))
+
+    def test_quant_without_serial_beside_goes_native(self):
+        """A key with a quant without serial beside the serial's takes Odoo's
+        path (its dates and compensations are Odoo's business)."""
+        _receipt, lots = self.receive(["DUN-1", "DUN-2"])
+        self.env["stock.quant"]._update_available_quantity(self.product, self.stock, 2)
+        self.age_stock()
+
+        def scenario(env):
+            picking = self.delivery(env, 2)
+            picking.move_ids.picked = True
+            picking.button_validate()
+            return self.lines(picking)
+
+        ((state, _lines),), quants = self.both_ways(scenario)
+        self.assertEqual(state, "done")
+        self.assertIn(False, self.batched_calls, "the stock side must go native")
+        self.assertIn(True, self.batched_calls, "the customer side is still batched")
+        self.assertTrue(lots)
+        self.assertIn(("", "WH/Stock"), {quant[:2] for quant in quants})
