@@ -85,8 +85,9 @@ class SerialDoneBatch:
     quantity back. Here a call on a serial's quant is played in memory, from
     the quants of the lines' ``quants_cache``, with the native rules (the
     incoming date, the available quantity returned), and ``apply`` writes
-    the results: existing quants in one ``write`` per set of equal values,
-    new ones in one ``create``, and the serial quantity check in one query.
+    the results: existing quants in one UPDATE, new ones in one INSERT (the
+    ORM then recomputes what depends on them), and the serials' quantities
+    are checked in two queries.
 
     A call is played only for a serial-tracked product and a lot, at a key
     (product, location, lot, package, owner) with at most one quant, no quant
