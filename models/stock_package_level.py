@@ -37,7 +37,7 @@ class StockPackageLevel(models.Model):
         sscc_levels = self.filtered(
             lambda level: level.package_id.sscc_level or level.package_id.parent_id
         )
-        super(StockPackageLevel, self - sscc_levels)._generate_moves()
+        result = super(StockPackageLevel, self - sscc_levels)._generate_moves()
         vals_list = []
         for level in sscc_levels:
             quantities = defaultdict(float)
@@ -59,3 +59,4 @@ class StockPackageLevel(models.Model):
             ]
         if vals_list:
             self.env["stock.move"].create(vals_list)
+        return result

@@ -58,12 +58,13 @@ class StockQuantPackage(models.Model):
         "child_ids.company_id",
     )
     def _compute_package_info(self):
-        super()._compute_package_info()
+        result = super()._compute_package_info()
         for package in self:
             if not package.quant_ids and package.child_ids:
                 package.location_id = package.child_ids[0].location_id
                 companies = package.child_ids.company_id
                 package.company_id = companies if len(companies) == 1 else False
+        return result
 
     @api.depends("quant_ids", "child_ids")
     def _compute_contents(self):
@@ -166,13 +167,15 @@ class StockQuantPackage(models.Model):
                 )
 
     def init(self):
-        super().init()
+        result = super().init()
+        # the index name is SSCC_INDEX
         self.env.cr.execute(
-            f"""
-            CREATE UNIQUE INDEX IF NOT EXISTS {SSCC_INDEX}
+            """
+            CREATE UNIQUE INDEX IF NOT EXISTS stock_quant_package_sscc_uniq
                 ON stock_quant_package (name) WHERE sscc_level IS NOT NULL
             """
         )
+        return result
 
     @api.model
     def default_get(self, fields_list):

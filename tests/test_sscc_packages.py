@@ -218,6 +218,14 @@ class TestSsccPackages(SerialCommon):
         received.package_type_id = self.pallet_type
         self.assertEqual(received.name, "006141411234567890")
 
+    def test_sscc_level_of_a_used_package_type_is_kept(self):
+        self.cases(1)
+        with self.refused(UserError, "cannot change"):
+            self.case_type.sscc_level = "pallet"
+        unused = self.env["stock.package.type"].create({"name": "SI Box"})
+        unused.sscc_level = "case"
+        self.assertEqual(unused.sscc_level, "case")
+
     # ------------------------------------------------------------------
     # Nesting rules
     # ------------------------------------------------------------------
