@@ -1,4 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import re
 from collections import defaultdict
 
 from markupsafe import Markup
@@ -361,7 +362,10 @@ class StockQuantPackage(models.Model):
     def _raise_if_sscc_race(self, error):
         """Another transaction committed the same SSCC meanwhile."""
         if error.diag.constraint_name == SSCC_INDEX:
-            raise ValidationError(self._sscc_duplicate_message([])) from error
+            # "Key (name)=(106141411234567897) already exists."
+            match = re.search(r"=\((\d+)\)", error.diag.message_detail or "")
+            names = [match.group(1)] if match else []
+            raise ValidationError(self._sscc_duplicate_message(names)) from error
 
     def _name_new_sscc_packages(self):
         """Packages whose type became a case or pallet one get an SSCC in place of

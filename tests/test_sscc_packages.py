@@ -3,10 +3,11 @@
 unpacking at the customer and on return, contents, search and labels."""
 
 from contextlib import contextmanager
+from unittest.mock import patch
 
 from odoo import Command
 from odoo.exceptions import UserError, ValidationError
-from odoo.tests import Form, tagged
+from odoo.tests import Form, new_test_user, tagged
 
 from ..lib import sscc
 from .common import SerialCommon
@@ -200,6 +201,29 @@ class TestSsccPackages(SerialCommon):
                 ]
             )
 
+    def test_an_sscc_committed_meanwhile_is_refused_by_the_index(self):
+        # another transaction's case, committed after our check: the index refuses it
+        self.Package.create({"name": "106141411234567897", "package_type_id": self.case_type.id})
+        with (
+            patch.object(type(self.Package), "_check_sscc_duplicates", lambda *args, **kw: None),
+            self.refused(ValidationError, "already used: 106141411234567897"),
+        ):
+            self.Package.create(
+                {"name": "106141411234567897", "package_type_id": self.pallet_type.id}
+            )
+
+    def test_no_gap_sequence_and_stock_user(self):
+        self.cases(1)
+        sequence = self.env.company.sscc_sequence_id
+        # as the sequence form saves it: its next number goes along
+        sequence.write({"implementation": "no_gap", "number_next": sequence.number_next_actual})
+        names = self.cases(2).mapped("name")
+        self.assertEqual(int(names[1][8:17]), int(names[0][8:17]) + 1)
+        user = new_test_user(self.env, "si_packer", groups="stock.group_stock_user")
+        case = self.Package.with_user(user).create({"package_type_id": self.case_type.id})
+        self.assertEqual(int(case.name[8:17]), int(names[1][8:17]) + 1)
+        self.assertTrue(case.valid_sscc)
+
     def test_no_company_prefix_no_sscc(self):
         self.env.company.gs1_company_prefix = False
         with self.refused(UserError, "GS1 Company Prefix"):
@@ -360,6 +384,42 @@ class TestSsccPackages(SerialCommon):
         self.assertEqual(off.inner_package_id, cases[0])
         self.assertEqual(set(off.mapped("lifecycle_state")), {"delivered"})
         self.assertTrue(all(off.mapped("reference")), "the delivery is named")
+
+    def test_units_picked_out_of_a_case_leave_it(self):
+        pallet, cases, lots = self.build_pallet(cases=1, units=3, prefix="PK")
+        picking = self.env["stock.picking"].create(
+            {
+                "picking_type_id": self.picking_type_out.id,
+                "location_id": self.stock.id,
+                "location_dest_id": self.customer_loc.id,
+                "partner_id": self.customer_contact.id,
+                "move_ids": [
+                    Command.create(
+                        {
+                            "name": self.product.name,
+                            "product_id": self.product.id,
+                            "product_uom_qty": 1,
+                            "product_uom": self.product.uom_id.id,
+                            "location_id": self.stock.id,
+                            "location_dest_id": self.customer_loc.id,
+                        }
+                    )
+                ],
+            }
+        )
+        picking.action_confirm()
+        picking.action_assign()
+        line = picking.move_line_ids
+        self.assertEqual((line.package_id, line.result_package_id), (cases, self.Package))
+        picking.move_ids.picked = True
+        picking.button_validate()
+        lot = line.lot_id
+        self.assertEqual(lot.lifecycle_state, "delivered")
+        self.assertFalse(lot.sscc_case_id or lot.sscc_pallet_id)
+        (unpacked,) = self.events(lot, "unpack")
+        self.assertEqual((unpacked.package_id, unpacked.reference), (cases, picking.name))
+        self.assertEqual(cases.parent_id, pallet)
+        self.assertEqual(cases.contained_quant_ids.lot_id, lots - lot)
 
     def test_relocating_a_pallet_moves_everything_on_it(self):
         pallet, cases, lots = self.build_pallet(cases=2, units=2, prefix="RL")
