@@ -29,6 +29,27 @@ class StockPackageLevel(models.Model):
             expanded += [dict(vals, package_id=child.id) for child in package.child_ids]
         return super().create(expanded)
 
+    def write(self, vals):
+        """Skip levels a destination write would not change: Odoo's
+        ``_check_entire_pack`` rewrites it on every level of the transfer after
+        each move's reservation, and each write goes down to the level's move
+        lines, which Odoo then unreserves and reserves again one by one (most
+        of a pallet's reservation time, its levels being there beforehand)."""
+        if set(vals) == {"location_dest_id"}:
+            dest = vals["location_dest_id"]
+            dest = dest.id if isinstance(dest, models.BaseModel) else dest
+            unchanged = self.filtered(
+                lambda level: (
+                    level.location_dest_id.id == dest
+                    and all(line.location_dest_id.id == dest for line in level.move_line_ids)
+                    and all(move.location_dest_id.id == dest for move in level.move_ids)
+                )
+            )
+            if unchanged == self:
+                return True
+            return super(StockPackageLevel, self - unchanged).write(vals)
+        return super().write(vals)
+
     def _generate_moves(self):
         """Moves of the levels of cases and pallets in one create, one move per
         product of a package (Odoo makes one per quant: 50 moves for a case of 50

@@ -421,6 +421,39 @@ class TestSsccPackages(SerialCommon):
         self.assertEqual(cases.parent_id, pallet)
         self.assertEqual(cases.contained_quant_ids.lot_id, lots - lot)
 
+    def test_unchanged_level_destination_is_not_rewritten(self):
+        pallet, cases, _lots = self.build_pallet(cases=2, units=2, prefix="LV")
+        shelf = self.env["stock.location"].create(
+            {"name": "SI Bay", "usage": "internal", "location_id": self.stock.id}
+        )
+        picking = self.env["stock.picking"].create(
+            {
+                "picking_type_id": self.picking_type_internal.id,
+                "location_id": self.stock.id,
+                "location_dest_id": self.stock.id,
+                "package_level_ids": [
+                    Command.create(
+                        {
+                            "package_id": pallet.id,
+                            "location_dest_id": self.stock.id,
+                            "company_id": self.env.company.id,
+                        }
+                    )
+                ],
+            }
+        )
+        picking.action_assign()
+        levels = picking.package_level_ids
+        self.assertEqual(levels.package_id, cases)
+        Line = type(self.env["stock.move.line"])
+        with patch.object(Line, "write", side_effect=Line.write, autospec=True) as line_write:
+            levels.location_dest_id = self.stock
+        line_write.assert_not_called()
+        # a level whose lines go elsewhere is still brought in line
+        levels[0].move_line_ids[0].location_dest_id = shelf
+        levels.location_dest_id = self.stock
+        self.assertEqual(levels.move_line_ids.location_dest_id, self.stock)
+
     def test_relocating_a_pallet_moves_everything_on_it(self):
         pallet, cases, lots = self.build_pallet(cases=2, units=2, prefix="RL")
         shelf = self.env["stock.location"].create(
