@@ -74,12 +74,14 @@ class SerialEvent(models.Model):
         string="Container",
         readonly=True,
         index="btree_not_null",
+        ondelete="restrict",
         help="Packed and Unpacked events: the case or pallet the unit was put in or taken out of.",
     )
     inner_package_id = fields.Many2one(
         "stock.quant.package",
         string="Through Case",
         readonly=True,
+        ondelete="restrict",
         help="When a case was put on or taken off a pallet: the case holding the unit.",
     )
 
