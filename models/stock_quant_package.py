@@ -69,12 +69,11 @@ class StockQuantPackage(models.Model):
 
     @api.depends("quant_ids", "child_ids")
     def _compute_contents(self):
-        packages = self.filtered("id")
+        # records being edited in a form are new records: read their origin's
+        origins = self._origin
         quants = self.env["stock.quant"]
-        if packages._origin:
-            quants = quants.search(
-                [("package_id", "child_of", packages._origin.ids), ("quantity", ">", 0)]
-            )
+        if origins:
+            quants = quants.search([("package_id", "child_of", origins.ids), ("quantity", ">", 0)])
         inner = defaultdict(lambda: self.env["stock.quant"])
         for quant in quants:
             for package_id in map(int, quant.package_id.parent_path.split("/")[:-1]):

@@ -529,6 +529,9 @@ class TestSsccPackages(SerialCommon):
         self.assertIn("SI Scanner", str(form.contents_summary))
         self.assertIn(">6<", str(form.contents_summary))
         self.assertEqual(pallet.contained_quant_ids.lot_id, lots)
+        # the record a form edits (onchange) reads its origin's contents
+        edited = self.Package.new({"pack_date": "2026-01-02"}, origin=pallet)
+        self.assertEqual(edited.contained_serial_count, 6)
         action = pallet.action_view_contained_serials()
         self.assertEqual(self.env["stock.lot"].search(action["domain"]), lots)
         self.assertTrue(other)
