@@ -107,19 +107,21 @@ class TestSsccPackages(SerialCommon):
         case_packages.write({"parent_id": pallet.id})
         return pallet, case_packages, lots
 
-    def ship_packages(self, packages, partner=None):
-        """An outgoing transfer of whole packages, as added in its Packages tab."""
+    def ship_packages(self, packages, partner=None, dest=None, picking_type=None):
+        """A transfer of whole packages (outgoing by default), as added in its
+        Packages tab."""
+        dest = dest or self.customer_loc
         picking = self.env["stock.picking"].create(
             {
-                "picking_type_id": self.picking_type_out.id,
+                "picking_type_id": (picking_type or self.picking_type_out).id,
                 "location_id": self.stock.id,
-                "location_dest_id": self.customer_loc.id,
+                "location_dest_id": dest.id,
                 "partner_id": (partner or self.customer_contact).id,
                 "package_level_ids": [
                     Command.create(
                         {
                             "package_id": package.id,
-                            "location_dest_id": self.customer_loc.id,
+                            "location_dest_id": dest.id,
                             "company_id": self.env.company.id,
                         }
                     )
@@ -369,6 +371,22 @@ class TestSsccPackages(SerialCommon):
         self.assertEqual(lots.sscc_case_id, cases)
         self.assertFalse(self.events(lots, "unpack"))
         self.assertEqual(pallet.contained_serial_count, 6)
+
+    def test_internal_transfer_of_a_pallet(self):
+        pallet, cases, lots = self.build_pallet(cases=2, units=2, prefix="IT")
+        dock = self.env["stock.location"].create(
+            {"name": "SI Dock", "usage": "internal", "location_id": self.stock.id}
+        )
+        self.picking_type_internal.show_entire_packs = True
+        picking = self.ship_packages(pallet, dest=dock, picking_type=self.picking_type_internal)
+        self.assertEqual(picking.move_line_ids.location_dest_id, dock)
+        self.assertEqual(
+            (cases.location_id, cases.parent_id, pallet.location_id), (dock, pallet, dock)
+        )
+        self.assertEqual(lots.current_location_id, dock)
+        self.assertEqual(set(lots.mapped("lifecycle_state")), {"in_stock"})
+        self.assertEqual(len(self.events(lots, "internal")), 4)
+        self.assertFalse(self.events(lots, "unpack"))
 
     def test_delivering_one_case_takes_it_off_its_pallet(self):
         pallet, cases, lots = self.build_pallet(cases=2, units=2, prefix="PC")
