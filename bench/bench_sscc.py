@@ -40,6 +40,8 @@ FLOWS = (
     ("delivery_packages", "deliver the N serials: transfer of the C packages"),
     ("delivery_pallet", "deliver the N serials: transfer of the pallet"),
 )
+# each delivery is also timed in two parts
+PARTS = (("reserve", "create, confirm, reserve"), ("validate", "validate"))
 TARGET = 3.0  # the pallet's delivery takes at most 3x native's
 
 
@@ -122,7 +124,7 @@ def _receive_into_cases(env, warehouse, vendor, product, cases, units):
     return receipt
 
 
-def _deliver(env, warehouse, customer, product, size, packages=None):
+def _deliver(env, warehouse, customer, product, size, parts, packages=None):
     stock = warehouse.lot_stock_id
     customers = env.ref("stock.stock_location_customers")
     vals = {
@@ -155,12 +157,16 @@ def _deliver(env, warehouse, customer, product, size, packages=None):
                 }
             )
         ]
-    delivery = env["stock.picking"].create(vals)
-    delivery.action_confirm()
-    delivery.action_assign()
-    delivery.move_ids.picked = True
-    result = delivery.button_validate()
-    env.flush_all()
+    with Timer(env) as reserve:
+        delivery = env["stock.picking"].create(vals)
+        delivery.action_confirm()
+        delivery.action_assign()
+        env.flush_all()
+    with Timer(env) as validate:
+        delivery.move_ids.picked = True
+        result = delivery.button_validate()
+        env.flush_all()
+    parts["reserve"], parts["validate"] = reserve, validate
     check(result is True, f"delivery validation returned {result!r} instead of True")
     check(delivery.state == "done", f"delivery is {delivery.state}, not done")
     delivered = sum(delivery.move_ids.mapped("quantity"))
@@ -210,14 +216,13 @@ def run_flows(registry, args, native, flows):
         check(product.qty_available == size, f"{product.qty_available} units in stock")
         flow = flows[0]
         gc.collect()
+        parts = {}
+        packages = {"delivery_packages": cases, "delivery_pallet": pallet}.get(flow)
         with Timer(env) as timer:
-            if flow == "delivery_product":
-                delivery = _deliver(env, warehouse, customer, product, size)
-            elif flow == "delivery_packages":
-                delivery = _deliver(env, warehouse, customer, product, size, cases)
-            else:
-                delivery = _deliver(env, warehouse, customer, product, size, pallet)
+            delivery = _deliver(env, warehouse, customer, product, size, parts, packages)
         run.add(flow, timer.seconds, timer.queries)
+        for part, _label in PARTS:
+            run.add(f"{flow}:{part}", parts[part].seconds, parts[part].queries)
         if not native:
             events = env["serial.event"].search_count(
                 [("picking_id", "=", delivery.id), ("event_type", "=", "delivery")]
@@ -247,7 +252,12 @@ def report_lines(args, native_run, addon_run, env_lines):
         "| flow | native s | addon s | native queries | addon queries |",
         "|---|---:|---:|---:|---:|",
     ]
+    rows = []
     for flow, label in FLOWS:
+        rows.append((flow, label))
+        if flow.startswith("delivery"):
+            rows += [(f"{flow}:{part}", f"(part) {title}") for part, title in PARTS]
+    for flow, label in rows:
         native, addon = native_run.flows.get(flow), addon_run.flows.get(flow)
         if not (native or addon):
             continue
