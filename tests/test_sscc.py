@@ -6,7 +6,9 @@ import unittest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ..lib import sscc
+from ..lib import label_render, sscc
+from ..lib.label_layouts import LAYOUTS, MM, Layout
+from .pdf_tools import decode, pdf_text, rasterise
 
 # (00) 1 0614141 123456789 7 is the SSCC of GS1's examples (GS1 General
 # Specifications, AI 00; GS1 Logistic Label Guideline); the others share its
@@ -107,3 +109,54 @@ class TestSscc(unittest.TestCase):
         position = data.draw(st.integers(0, 17))
         digit = data.draw(st.sampled_from([d for d in "0123456789" if d != code[position]]))
         self.assertFalse(sscc.is_valid(code[:position] + digit + code[position + 1 :]))
+
+
+class TestPackageLabels(unittest.TestCase):
+    """SSCC labels drawn by lib/label_render, read back with poppler and zxing-cpp."""
+
+    def test_labels_decode_on_every_layout_that_fits(self):
+        label = label_render.PackageLabel(
+            sscc="106141411234567897",
+            title="Case — SI Company",
+            lines=("50 x SI Scanner",),
+            gtin="4006381333931",
+            count=50,
+        )
+        for name in ("thermal_4x6", "a4_3x8", "letter_avery_5160"):
+            with self.subTest(layout=name):
+                pdf = label_render.render_package_labels([label], LAYOUTS[name], copies=2)
+                found = sorted(
+                    (identifier, text)
+                    for page in rasterise(pdf)
+                    for identifier, text, _position in decode(page)
+                )
+                self.assertEqual(
+                    found,
+                    [
+                        ("]C1", "00106141411234567897"),
+                        ("]C1", "00106141411234567897"),
+                        ("]C1", "020400638133393137" + "50"),
+                        ("]C1", "020400638133393137" + "50"),
+                    ],
+                )
+                text = pdf_text(pdf)
+                self.assertIn("(00) 106141411234567897", text)
+                self.assertIn("Case — SI Company", text)
+                if name != "letter_avery_5160":  # 1 inch high: no room left for contents
+                    self.assertIn("50 x SI Scanner", text)
+
+    def test_errors_name_the_sscc(self):
+        with self.assertRaisesRegex(ValueError, "SSCC '106141411234567890'.*check digit"):
+            label_render.render_package_labels(
+                [label_render.PackageLabel(sscc="106141411234567890")], LAYOUTS["thermal_4x6"]
+            )
+        two = label_render.PackageLabel(
+            sscc="106141411234567897", title="Case", gtin="4006381333931", count=50
+        )
+        strip = Layout(
+            name="strip", title="Strip", page_size=(60 * MM, 15 * MM), label_size=(60 * MM, 15 * MM)
+        )
+        with self.assertRaisesRegex(
+            ValueError, "SSCC 106141411234567897 do not fit a label of Strip"
+        ):
+            label_render.render_package_labels([two], strip)
