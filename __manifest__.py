@@ -16,6 +16,7 @@
         "views/serial_format_rule_views.xml",
         "views/stock_lot_views.xml",
         "views/stock_move_views.xml",
+        "views/stock_quant_package_views.xml",
         "views/serial_label_wizard_views.xml",
         "reports/serialized_inventory_reports.xml",
         "views/serialized_inventory_menus.xml",

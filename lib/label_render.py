@@ -45,7 +45,7 @@ from qrcode.constants import ERROR_CORRECT_M
 from reportlab.pdfbase.pdfmetrics import getAscentDescent, stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
-from . import code128, datamatrix, gs1
+from . import code128, datamatrix, gs1, sscc
 from .label_layouts import MM
 
 ELLIPSIS = "\N{HORIZONTAL ELLIPSIS}"
@@ -66,6 +66,19 @@ class Label:
     lot: str | None = None
     expiry: date | None = None
     digital_link: str | None = None
+
+
+@dataclass(frozen=True)
+class PackageLabel:
+    """What the label of a case or pallet prints (a GS1 logistic label): a title, its
+    contents summary lines, and GS1-128 barcodes of (00) its SSCC and, when it holds
+    one trade item with a GTIN, of (02) that GTIN and (37) how many."""
+
+    sscc: str
+    title: str = ""
+    lines: tuple = ()
+    gtin: str | None = None
+    count: int | None = None
 
 
 @dataclass(frozen=True)
@@ -375,10 +388,10 @@ class _Page:
             baseline -= self.text_leading
         return len(lines) * self.text_leading
 
-    def module(self, label, symbol, room, margin=0.0):
+    def module(self, what, symbol, room, margin=0.0):
         """Module size of ``symbol`` in ``room`` points, its quiet zones included but
         for ``margin`` points of blank label padding on each side they may take, within
-        the layout's limits; ``ValueError`` if it would be smaller."""
+        the layout's limits; ``ValueError`` naming ``what`` if it would be smaller."""
         smallest, largest = (
             self.layout.linear_module if symbol.linear else self.layout.matrix_module
         )
@@ -389,7 +402,7 @@ class _Page:
         )
         if module < smallest:
             raise ValueError(
-                f"The barcode of serial {label.serial!r} does not fit a label of "
+                f"The barcode of {what} does not fit a label of "
                 f"{self.layout.title}: its modules would be {module / MM:.3f} mm wide, "
                 f"less than {smallest / MM:.3f} mm."
             )
@@ -410,7 +423,7 @@ class _Page:
             bottom += self.draw_hri(hri, box, centered=linear is not None) + self.gap / 2
         if linear:
             # the label's padding is blank: the quiet zones may take it
-            module = self.module(label, linear, box.width, margin=pad)
+            module = self.module(f"serial {label.serial!r}", linear, box.width, margin=pad)
             low, high = layout.linear_height
             bar_height = low
             if not matrix:
@@ -429,7 +442,9 @@ class _Page:
             self.draw_text(lines, area)
             return
         if width > height:  # symbol at the left, text at its right
-            module = self.module(label, matrix, min(area.height, area.width / 2))
+            module = self.module(
+                f"serial {label.serial!r}", matrix, min(area.height, area.width / 2)
+            )
             side = (matrix.width + 2 * matrix.quiet) * module
             text_x = area.x + side + self.gap
             self.draw_text(lines, _Box(text_x, area.y, area.x + area.width - text_x, area.height))
@@ -437,12 +452,118 @@ class _Page:
         else:  # text above, symbol centered below
             used = self.draw_text(lines, area) + self.gap
             room = _Box(area.x, area.y, area.width, area.height - used)
-            module = self.module(label, matrix, min(room.width, room.height))
+            module = self.module(f"serial {label.serial!r}", matrix, min(room.width, room.height))
             side = (matrix.width + 2 * matrix.quiet) * module
         quiet = matrix.quiet * module
         left = room.x + (room.width - side) / 2 + quiet
         symbol_top = room.y + room.height - (room.height - side) / 2 - quiet
         code.append(_matrix_ops(matrix, left, symbol_top, module))
+
+
+def _package_symbols(label):
+    """The GS1-128 symbols of a `PackageLabel`, top one first (the SSCC last: it goes
+    at the bottom of the label)."""
+    return [
+        _linear(payload.data, True, payload.hri)
+        for payload in sscc.label_payloads(label.sscc, label.gtin, label.count)
+    ]
+
+
+def _draw_package_label(page, x, y, label, symbols):
+    layout = page.layout
+    pad = layout.padding
+    width, height = layout.label_size
+    box = _Box(x + pad, y + pad, width - 2 * pad, height - 2 * pad)
+    what = f"SSCC {label.sscc}"
+    name = (page.bold_font, layout.name_size, page.name_leading)
+    text = (page.font, layout.text_size, page.text_leading)
+    lines = [(*name, label.title, layout.name_lines)]
+    lines += [(*text, line, 1) for line in label.lines]
+    lines = [line for line in lines if line[3]]
+    # the barcodes share what the title and first contents line leave
+    text_height = sum(line[2] for line in page.fit(lines[:2], box.width)) + page.gap
+    hri_height = page.text_leading + page.gap
+    low, high = layout.linear_height
+    room = box.height - text_height - len(symbols) * hri_height
+    bar_height = min(high, max(low, room / len(symbols)))
+    top, bottom = box.y + box.height, box.y
+    code = page.canvas._code
+    for symbol in reversed(symbols):  # from the bottom up
+        bottom += page.draw_hri(symbol.hri, _Box(box.x, bottom, box.width, 0), True)
+        bottom += page.gap / 2
+        module = page.module(what, symbol, box.width, margin=pad)
+        if bottom + bar_height > top:
+            raise ValueError(
+                f"The barcodes of {what} do not fit a label of {layout.title}: each "
+                f"needs {bar_height / MM:.1f} mm of height."
+            )
+        left = box.x + (box.width - symbol.width * module) / 2
+        code.append(_linear_ops(symbol, left, bottom, module, bar_height))
+        bottom += bar_height + page.gap
+    page.draw_text(lines, _Box(box.x, bottom, box.width, top - bottom))
+
+
+def render_package_labels(
+    labels,
+    layout,
+    copies=1,
+    start_position=1,
+    font=FONT,
+    bold_font=BOLD_FONT,
+    compress=True,
+):
+    """The PDF (bytes) of `PackageLabel` values on ``layout``, each ``copies`` times.
+
+    Raises ``ValueError`` naming the SSCC when it is not valid (checked for all
+    labels before drawing) or its barcodes do not fit the layout.
+    """
+    prepared = []
+    for label in labels:
+        try:
+            prepared.append((label, _package_symbols(label)))
+        except ValueError as error:
+            raise ValueError(f"No GS1-128 for SSCC {label.sscc!r}: {error}") from error
+    return _render(
+        prepared,
+        layout,
+        _draw_package_label,
+        "SSCC labels",
+        copies,
+        start_position,
+        {},
+        font,
+        bold_font,
+        compress,
+    )
+
+
+def _render(
+    prepared, layout, draw, title, copies, start_position, captions, font, bold_font, compress
+):
+    """Draw each (label, symbols) of ``prepared`` ``copies`` times with ``draw(page,
+    x, y, label, symbols)``, filling the layout's slots from ``start_position``."""
+    if copies < 1:
+        raise ValueError("The number of copies must be at least 1.")
+    if not 1 <= start_position <= layout.per_page:
+        raise ValueError(
+            f"The start position must be between 1 and {layout.per_page} on {layout.title}."
+        )
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=layout.page_size, pageCompression=int(compress))
+    canvas.setTitle(title)
+    page = _Page(canvas, layout, {**CAPTIONS, **(captions or {})}, font, bold_font)
+    slots = layout.slots()
+    position = start_position - 1
+    for label, symbols in prepared:
+        for _copy in range(copies):
+            if position == len(slots):
+                canvas.showPage()
+                position = 0
+            draw(page, *slots[position], label, symbols)
+            position += 1
+    canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
 
 
 def render_labels(
@@ -479,19 +600,15 @@ def render_labels(
         )
     labels = [label if isinstance(label, Label) else Label(**label) for label in labels]
     prepared = [(label, build_symbols(label, names)) for label in labels]
-    buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=layout.page_size, pageCompression=int(compress))
-    canvas.setTitle("Serial number labels")
-    page = _Page(canvas, layout, {**CAPTIONS, **(captions or {})}, font, bold_font)
-    slots = layout.slots()
-    position = start_position - 1
-    for label, symbols in prepared:
-        for _copy in range(copies):
-            if position == len(slots):
-                canvas.showPage()
-                position = 0
-            page.draw_label(*slots[position], label, symbols)
-            position += 1
-    canvas.showPage()
-    canvas.save()
-    return buffer.getvalue()
+    return _render(
+        prepared,
+        layout,
+        _Page.draw_label,
+        "Serial number labels",
+        copies,
+        start_position,
+        captions,
+        font,
+        bold_font,
+        compress,
+    )

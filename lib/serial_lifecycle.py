@@ -44,6 +44,10 @@ ADJUSTMENT_OUT = "adjustment_out"
 PRODUCTION = "production"
 CONSUMPTION = "consumption"
 OTHER = "other"
+# Aggregation (GS1 EPCIS AggregationEvent ADD / DELETE): the unit was put in or taken
+# out of a package (a case, or a pallet through its case); it did not move.
+PACK = "pack"
+UNPACK = "unpack"
 
 EVENT_TYPES = (
     RECEIPT,
@@ -58,6 +62,8 @@ EVENT_TYPES = (
     PRODUCTION,
     CONSUMPTION,
     OTHER,
+    PACK,
+    UNPACK,
 )
 
 # Location usages, as Odoo names them.

@@ -11,5 +11,9 @@ from . import (
     stock_lot,
     stock_move,
     stock_move_line,
+    stock_package_level,
+    stock_package_type,
+    stock_picking,
     stock_quant,
+    stock_quant_package,
 )

@@ -11,3 +11,5 @@ class ResConfigSettings(models.TransientModel):
     gs1_digital_link_base_url = fields.Char(
         related="company_id.gs1_digital_link_base_url", readonly=False
     )
+    gs1_company_prefix = fields.Char(related="company_id.gs1_company_prefix", readonly=False)
+    sscc_extension_digit = fields.Char(related="company_id.sscc_extension_digit", readonly=False)

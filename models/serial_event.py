@@ -20,6 +20,8 @@ def _event_type_selection(model):
         (lifecycle.PRODUCTION, model.env._("Production")),
         (lifecycle.CONSUMPTION, model.env._("Consumed in Production")),
         (lifecycle.OTHER, model.env._("Other")),
+        (lifecycle.PACK, model.env._("Packed")),
+        (lifecycle.UNPACK, model.env._("Unpacked")),
     ]
 
 
@@ -67,6 +69,21 @@ class SerialEvent(models.Model):
     user_id = fields.Many2one("res.users", string="Done By", readonly=True)
     company_id = fields.Many2one("res.company", required=True, index=True, readonly=True)
     reference = fields.Char(readonly=True)
+    package_id = fields.Many2one(
+        "stock.quant.package",
+        string="Container",
+        readonly=True,
+        index="btree_not_null",
+        ondelete="restrict",
+        help="Packed and Unpacked events: the case or pallet the unit was put in or taken out of.",
+    )
+    inner_package_id = fields.Many2one(
+        "stock.quant.package",
+        string="Through Case",
+        readonly=True,
+        ondelete="restrict",
+        help="When a case was put on or taken off a pallet: the case holding the unit.",
+    )
 
     _sql_constraints = [
         (
@@ -160,6 +177,14 @@ class SerialEvent(models.Model):
             )
         )
         lines = self.env.cr.fetchall()
+        MoveLine = self.env["stock.move.line"].sudo()
+        # a unit packed or unpacked where it stands (a case unpacked at the
+        # customer's) did not move: only its Packed/Unpacked events are written
+        repacks = MoveLine.browse(line[0] for line in lines if line[7] == line[8])
+        if repacks:
+            repacks.result_package_id._detach_split_pallets()
+            repacks.lot_id._sync_serial_containers(repacks)
+            lines = [line for line in lines if line[7] != line[8]]
         if lines:
             self.env.cr.execute(
                 SQL(
@@ -257,4 +282,67 @@ class SerialEvent(models.Model):
         lots = self.env["stock.lot"].browse(lot_updates)
         lots.invalidate_recordset(["serial_event_ids", "serial_event_count"])
         lots._apply_serial_events(lot_updates)
+        # the units' cases and pallets after the move, with their pack/unpack events
+        done = MoveLine.browse(line[0] for line in lines)
+        done.result_package_id._detach_split_pallets()
+        lots._sync_serial_containers(done)
+        return events
+
+    @api.model
+    def _record_aggregations(self, rows):
+        """Append Packed/Unpacked events in one INSERT.
+
+        :param rows: dicts with ``lot`` (a stock.lot), ``event_type`` (pack or
+            unpack), ``package`` (the container), ``inner`` (the case a pallet
+            event went through, or an empty recordset) and optionally ``line``
+            (the done move line that packed or unpacked it).
+        """
+        if not rows:
+            return self.browse()
+        now = self.env.cr.now()
+        values = []
+        for row in rows:
+            lot, line = row["lot"], row.get("line")
+            location = lot.current_location_id
+            values.append(
+                SQL(
+                    "(%s, %s, %s, %s, %s, %s::int, %s::int, %s::int, %s::int, %s::int, %s::int,"
+                    " %s, %s::varchar, %s::int, %s::int)",
+                    lot.id,
+                    lot.product_id.id,
+                    line.date if line else now,
+                    row["event_type"],
+                    lot.lifecycle_state,
+                    location.id or None,
+                    location.id or None,
+                    (line.picking_id.id or None) if line else None,
+                    (line.move_id.id or None) if line else None,
+                    lot.current_holder_id.id or None,
+                    self.env.uid,
+                    lot.company_id.id or row["package"].company_id.id or self.env.company.id,
+                    (line.picking_id.name or line.move_id.reference or None) if line else None,
+                    row["package"].id,
+                    row["inner"].id or None,
+                )
+            )
+        self.env.cr.execute(
+            SQL(
+                """
+            INSERT INTO serial_event (
+                lot_id, product_id, date, event_type, lifecycle_state,
+                location_id, location_dest_id, picking_id, move_id, partner_id, user_id,
+                company_id, reference, package_id, inner_package_id,
+                create_uid, create_date, write_uid, write_date)
+            SELECT v.*, %(uid)s, %(now)s, %(uid)s, %(now)s
+              FROM (VALUES %(rows)s) AS v
+         RETURNING id
+                """,
+                uid=self.env.uid,
+                now=now,
+                rows=SQL(", ").join(values),
+            )
+        )
+        events = self.browse([row[0] for row in self.env.cr.fetchall()])
+        lots = self.env["stock.lot"].browse({row["lot"].id for row in rows})
+        lots.invalidate_recordset(["serial_event_ids", "serial_event_count"])
         return events

@@ -6,6 +6,7 @@ from psycopg2 import errors as pg_errors
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
 
 from ..lib import gs1, serial_format
 from ..lib import serial_lifecycle as lifecycle
@@ -19,6 +20,8 @@ BOOKKEEPING_FIELDS = frozenset(
         "current_holder_id",
         "first_receipt_date",
         "last_delivery_date",
+        "sscc_case_id",
+        "sscc_pallet_id",
     }
 )
 # "Key (product_id, name, company_id)=(12, SN 1, 3) already exists."
@@ -56,6 +59,22 @@ class StockLot(models.Model):
     )
     first_receipt_date = fields.Datetime(readonly=True, copy=False)
     last_delivery_date = fields.Datetime(readonly=True, copy=False)
+    sscc_case_id = fields.Many2one(
+        "stock.quant.package",
+        string="Case",
+        readonly=True,
+        index="btree_not_null",
+        copy=False,
+        help="The package holding the unit now, unless it is a pallet.",
+    )
+    sscc_pallet_id = fields.Many2one(
+        "stock.quant.package",
+        string="Pallet",
+        readonly=True,
+        index="btree_not_null",
+        copy=False,
+        help="The pallet holding the unit now, directly or through its case.",
+    )
     serial_event_ids = fields.One2many("serial.event", "lot_id", string="Events")
     serial_event_count = fields.Integer(compute="_compute_serial_event_count")
     gs1_element_string = fields.Char(
@@ -377,3 +396,77 @@ class StockLot(models.Model):
         lots = self.sudo()
         for vals, lot_ids in by_vals.items():
             lots.browse(lot_ids).write(dict(vals))
+
+    def _sync_serial_containers(self, lines=None):
+        """Bring the serials' case and pallet up to date with their quants and
+        write a Packed/Unpacked event for each change, in a constant number of
+        queries: one read of the quants, one INSERT of the events and one
+        UPDATE per (case, pallet) pair.
+
+        A unit sits in the package of its positive quant at its current
+        location (Odoo keeps quants at customer locations too). When the unit
+        left its direct container (case, or pallet for a unit put straight on
+        it), it is unpacked from that one and packed into the new one; when its
+        case went on or off a pallet, it is unpacked/packed through that case.
+
+        :param lines: the done move lines that moved or repacked the serials,
+            their transfer is recorded on the events
+        """
+        lots = self.filtered(lambda lot: lot.product_id.tracking == "serial")
+        if not lots:
+            return
+        self.env["stock.quant"].flush_model(["lot_id", "package_id", "location_id", "quantity"])
+        self.env.cr.execute(
+            SQL(
+                """
+            SELECT lot_id, location_id, package_id FROM stock_quant
+             WHERE lot_id = ANY(%s) AND quantity > 0
+                """,
+                lots.ids,
+            )
+        )
+        found = defaultdict(list)
+        for lot_id, location_id, package_id in self.env.cr.fetchall():
+            found[lot_id].append((location_id, package_id))
+        Package = self.env["stock.quant.package"]
+        line_of = {line.lot_id.id: line for line in (lines or []) if line.lot_id}
+        rows = []
+        by_containers = defaultdict(list)
+        for lot in lots:
+            quants = found.get(lot.id, [])
+            here = [q for q in quants if q[0] == lot.current_location_id.id] or quants
+            # Odoo keeps one serial once per location (stock.quant.check_quantity):
+            # a unit is in one package at most where it is
+            package_ids = sorted(package_id for _location, package_id in here if package_id)
+            package = Package.browse(package_ids[:1])
+            case, pallet = (
+                (Package, package)
+                if package.sscc_level == "pallet"
+                else (package, package.parent_id)
+            )
+            old_case, old_pallet = lot.sscc_case_id, lot.sscc_pallet_id
+            if (case, pallet) == (old_case, old_pallet):
+                continue
+            by_containers[(case.id, pallet.id)].append(lot.id)
+            line = line_of.get(lot.id)
+            base = {"lot": lot, "line": line}
+            old_direct, new_direct = old_case or old_pallet, case or pallet
+            if old_direct != new_direct:
+                if old_direct:
+                    rows.append(dict(base, event_type=lifecycle.UNPACK, package=old_direct))
+                if new_direct:
+                    rows.append(dict(base, event_type=lifecycle.PACK, package=new_direct))
+            else:  # same case, on or off a pallet
+                if old_pallet:
+                    rows.append(
+                        dict(base, event_type=lifecycle.UNPACK, package=old_pallet, inner=case)
+                    )
+                if pallet:
+                    rows.append(dict(base, event_type=lifecycle.PACK, package=pallet, inner=case))
+        for row in rows:
+            row.setdefault("inner", Package)
+        self.env["serial.event"].sudo()._record_aggregations(rows)
+        for (case_id, pallet_id), lot_ids in by_containers.items():
+            self.sudo().browse(lot_ids).write(
+                {"sscc_case_id": case_id or False, "sscc_pallet_id": pallet_id or False}
+            )

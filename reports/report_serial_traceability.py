@@ -69,6 +69,8 @@ class ReportSerialTraceability(models.AbstractModel):
                 (self.env._("State"), states.get(lot.lifecycle_state, "")),
                 (self.env._("Current Location"), lot.current_location_id.display_name or ""),
                 (self.env._("Current Holder"), lot.current_holder_id.display_name or ""),
+                (self.env._("Case"), lot.sscc_case_id.name or ""),
+                (self.env._("Pallet"), lot.sscc_pallet_id.name or ""),
                 (self.env._("First Receipt"), when(lot.first_receipt_date)),
                 (self.env._("Last Delivery"), when(lot.last_delivery_date)),
             ]
@@ -109,13 +111,29 @@ class ReportSerialTraceability(models.AbstractModel):
                     types.get(event.event_type, ""),
                     event.location_id.display_name or "",
                     event.location_dest_id.display_name or "",
-                    event.reference or "",
+                    self._event_reference(event),
                     event.partner_id.display_name or "",
                     event.user_id.name or "",
                 ]
                 for event in events
             ],
         }
+
+    @api.model
+    def _event_reference(self, event):
+        """The transfer, and for Packed/Unpacked events the container (and the
+        case the unit went on or off a pallet with)."""
+        parts = [event.reference or ""]
+        if event.package_id:
+            container = event.package_id.name
+            if event.inner_package_id:
+                container = self.env._(
+                    "%(pallet)s via %(case)s",
+                    pallet=container,
+                    case=event.inner_package_id.name,
+                )
+            parts.append(container)
+        return " ".join(part for part in parts if part)
 
     @api.model
     def _lot_moves(self, lot):

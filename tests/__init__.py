@@ -13,6 +13,8 @@ from . import (
     test_serial_format_rule,
     test_serial_generation,
     test_serial_lifecycle,
+    test_sscc,
+    test_sscc_packages,
     test_traceability_pdf,
     test_ui,
     test_uniqueness,

@@ -186,3 +186,56 @@ class TestSerialUi(HttpCase):
             rendered,
             [(lot.ids, None, None, b"%PDF-"), (lot.ids, "thermal_4x6", 2, b"%PDF-")],
         )
+
+    def test_sscc_pallet_tour(self):
+        """A stock user scans a pallet's SSCC, reads its contents and creates a
+        case, named by a generated SSCC."""
+        env = self.env
+        env.company.write({"gs1_company_prefix": "0614141", "sscc_extension_digit": "1"})
+        stock = env.ref("stock.warehouse0").lot_stock_id
+        case_type, pallet_type = env["stock.package.type"].create(
+            [
+                {"name": "SI Tour Case", "sscc_level": "case"},
+                {"name": "SI Tour Pallet", "sscc_level": "pallet"},
+            ]
+        )
+        product = env["product.product"].create(
+            {"name": "SI Tour Drill", "is_storable": True, "tracking": "serial"}
+        )
+        lot = env["stock.lot"].create({"name": "SITOUR-SSCC-1", "product_id": product.id})
+        pallet = env["stock.quant.package"].create(
+            {"name": "106141411234567897", "package_type_id": pallet_type.id}
+        )
+        case = env["stock.quant.package"].create({"package_type_id": case_type.id})
+        env["stock.quant"]._update_available_quantity(
+            product, stock, 1, lot_id=lot, package_id=case
+        )
+        case.parent_id = pallet
+        self.assertEqual(lot.sscc_pallet_id, pallet)
+        user = self.env["res.users"].create(
+            {
+                "name": "SI Tour Packer",
+                "login": "si_tour_packer",
+                "password": "si_tour_packer",
+                "groups_id": [
+                    Command.set(
+                        [
+                            env.ref("stock.group_stock_user").id,
+                            env.ref("stock.group_tracking_lot").id,
+                            env.ref("stock.group_production_lot").id,
+                        ]
+                    )
+                ],
+            }
+        )
+        self.start_tour(
+            "/odoo/action-stock.action_package_view",
+            "serialized_inventory_sscc_pallet",
+            login=user.login,
+        )
+        new_case = env["stock.quant.package"].search(
+            [("create_uid", "=", user.id), ("package_type_id", "=", case_type.id)]
+        )
+        self.assertEqual(len(new_case), 1)
+        self.assertTrue(new_case.valid_sscc)
+        self.assertTrue(new_case.name.startswith("10614141"))

@@ -11,7 +11,12 @@ class SerialLabelWizard(models.TransientModel):
     _name = "serial.label.wizard"
     _description = "Print Serial Number Labels"
 
-    lot_ids = fields.Many2many("stock.lot", string="Serial Numbers", required=True)
+    lot_ids = fields.Many2many("stock.lot", string="Serial Numbers")
+    package_ids = fields.Many2many(
+        "stock.quant.package",
+        string="Cases and Pallets",
+        help="Print their SSCC labels (GS1-128 of the SSCC and a contents summary).",
+    )
     layout = fields.Selection(
         selection=lambda self: [
             (name, layout.title) for name, layout in label_layouts.LAYOUTS.items()
@@ -40,16 +45,25 @@ class SerialLabelWizard(models.TransientModel):
     labels_per_page = fields.Integer(compute="_compute_labels_per_page")
     label_count = fields.Integer(compute="_compute_labels_per_page")
 
-    @api.depends("layout", "copies", "lot_ids")
+    @api.depends("layout", "copies", "lot_ids", "package_ids")
     def _compute_labels_per_page(self):
         for wizard in self:
             layout = label_layouts.LAYOUTS.get(wizard.layout)
             wizard.labels_per_page = layout.per_page if layout else 0
-            wizard.label_count = len(wizard.lot_ids) * max(wizard.copies, 0)
+            wizard.label_count = len(wizard.package_ids or wizard.lot_ids) * max(wizard.copies, 0)
 
     @api.model
     def default_get(self, fields_list):
         defaults = super().default_get(fields_list)
+        if self.env.context.get("active_model") == "stock.quant.package":
+            packages = self.env["stock.quant.package"].browse(
+                self.env.context.get("active_ids") or []
+            )
+            if "package_ids" in fields_list:
+                defaults["package_ids"] = [fields.Command.set(packages.exists().ids)]
+            if "layout" in fields_list:
+                defaults["layout"] = "thermal_4x6"
+            return defaults
         lots = self._default_lots()
         if "lot_ids" in fields_list and lots:
             defaults["lot_ids"] = [fields.Command.set(lots.ids)]
@@ -94,6 +108,8 @@ class SerialLabelWizard(models.TransientModel):
 
     def action_print(self):
         self.ensure_one()
+        if self.package_ids:
+            return self._print_sscc_labels()
         if not self.lot_ids:
             raise UserError(self.env._("Choose the serial numbers to print."))
         report = self.env.ref("serialized_inventory.action_report_serial_label")
@@ -107,6 +123,22 @@ class SerialLabelWizard(models.TransientModel):
                 "ids": self.lot_ids.ids,
                 "layout": self.layout,
                 "symbology": self.symbology,
+                "copies": self.copies,
+                "start_position": self.start_position,
+            },
+            config=False,
+        )
+        action["close_on_report_download"] = True
+        return action
+
+    def _print_sscc_labels(self):
+        report = self.env.ref("serialized_inventory.action_report_sscc_label")
+        self.env["report.serialized_inventory.report_sscc_label"]._check_sscc(self.package_ids)
+        action = report.report_action(
+            self.package_ids,
+            data={
+                "ids": self.package_ids.ids,
+                "layout": self.layout,
                 "copies": self.copies,
                 "start_position": self.start_position,
             },

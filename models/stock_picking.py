@@ -1,0 +1,45 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from collections import defaultdict
+
+from odoo import models
+
+
+class StockPicking(models.Model):
+    _inherit = "stock.picking"
+
+    def _action_done(self):
+        self._take_returned_serials_from_packages()
+        return super()._action_done()
+
+    def _take_returned_serials_from_packages(self):
+        """A serial coming back from a customer (or a vendor) is taken out of
+        the case it was delivered in: Odoo does not reserve there, so the
+        return's line has no source package and the unit would otherwise stay
+        in the case at the customer's while it is back in stock. Lines whose
+        package was set by the user are left alone."""
+        lines = self.move_line_ids.filtered(
+            lambda ml: (
+                ml.lot_id
+                and not ml.package_id
+                and ml.product_id.tracking == "serial"
+                and ml.location_id.usage not in ("internal", "transit")
+            )
+        )
+        if not lines:
+            return
+        quants = self.env["stock.quant"].search(
+            [
+                ("lot_id", "in", lines.lot_id.ids),
+                ("location_id", "in", lines.location_id.ids),
+                ("quantity", ">", 0),
+                ("package_id", "!=", False),
+            ]
+        )
+        package_of = {(q.lot_id.id, q.location_id.id): q.package_id for q in quants}
+        by_package = defaultdict(lambda: self.env["stock.move.line"])
+        for line in lines:
+            package = package_of.get((line.lot_id.id, line.location_id.id))
+            if package:
+                by_package[package] |= line
+        for package, package_lines in by_package.items():
+            package_lines.write({"package_id": package.id})
