@@ -226,4 +226,5 @@ class SerialEvent(models.Model):
         lots = self.env["stock.lot"].browse(lot_updates)
         lots.invalidate_recordset(["serial_event_ids", "serial_event_count"])
         lots._apply_serial_events(lot_updates)
+        self.env["serial.warranty"]._sync_from_serial_events(events)
         return events

@@ -1,1 +1,1 @@
-from . import report_serial_label, report_serial_traceability
+from . import report_serial_label, report_serial_traceability, report_warranty

@@ -15,4 +15,5 @@ from . import (
     test_traceability_pdf,
     test_ui,
     test_uniqueness,
+    test_warranty,
 )
