@@ -142,7 +142,7 @@ class SerialWarrantyClaim(models.Model):
             if claim.lot_id and claim.lot_id.name == name:
                 continue  # picked by hand among namesakes
             candidates = found[name].filtered(
-                lambda lot, claim=claim: lot.company_id in (claim.company_id, lot.browse())
+                lambda lot, claim=claim: not lot.company_id or lot.company_id == claim.company_id
             )
             claim.lot_id = candidates if len(candidates) == 1 else False
 
@@ -477,6 +477,7 @@ class SerialWarrantyClaim(models.Model):
             ]
         )
         claimed |= self.warranty_id.filtered(lambda w: w.end_date and w.end_date >= day)
+        claimed = claimed.sorted(lambda w: (w.start_date, w.id))
         if not claimed:
             self.message_post(
                 body=self.env._(

@@ -16,4 +16,6 @@ from . import (
     test_ui,
     test_uniqueness,
     test_warranty,
+    test_warranty_claim,
+    test_warranty_rules,
 )

@@ -1,0 +1,309 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import date
+from unittest.mock import patch
+
+from freezegun import freeze_time
+
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import Form, new_test_user, tagged
+
+from .common import WarrantyCommon
+
+ALL_CHECKS = [
+    "unknown_serial",
+    "never_delivered",
+    "other_customer",
+    "expired",
+    "scrapped",
+    "recalled",
+    "open_claim",
+]
+
+
+@tagged("post_install", "-at_install")
+class TestWarrantyClaim(WarrantyCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.user = new_test_user(cls.env, "si_claim_user", groups="stock.group_stock_user")
+        cls.manager = new_test_user(cls.env, "si_claim_manager", groups="stock.group_stock_manager")
+        cls.accountant = new_test_user(
+            cls.env,
+            "si_claim_accountant",
+            groups="stock.group_stock_user,serialized_inventory.group_warranty_accountant",
+        )
+        with freeze_time("2025-03-15 10:00:00"):
+            _receipt, cls.lots = cls.receive(["C-1", "C-2", "C-3", "C-4"])
+            cls.delivery = cls.deliver(cls.lots[:3])
+        cls.spare = cls.lots[3]
+
+    def claim(self, serial="C-1", partner=None, day="2025-06-01", user=None):
+        with Form(self.env["serial.warranty.claim"].with_user(user or self.user)) as form:
+            form.serial_name = f"  {serial} "
+            form.partner_id = partner or self.customer_contact
+            form.claim_date = day
+            form.description = "Does not power on"
+        return form.record
+
+    def failed(self, claim):
+        return claim.check_ids.filtered(lambda c: not c.passed)
+
+    def test_claim_that_passes_every_check(self):
+        claim = self.claim()
+        self.assertEqual(claim.lot_id, self.lots[0], "the typed serial is found")
+        self.assertEqual(claim.product_id, self.product)
+        self.assertTrue(claim.name.startswith("WCL/"))
+        claim.action_submit()
+        self.assertEqual(claim.state, "submitted")
+        self.assertEqual(claim.check_ids.mapped("code"), ALL_CHECKS)
+        self.assertTrue(all(claim.check_ids.mapped("passed")))
+        self.assertEqual(claim.warranty_id, self.warranties(self.lots[0]))
+        self.assertEqual(claim.delivery_date, date(2025, 3, 15))
+        self.assertIn("all checks passed", claim.message_ids[0].body)
+        with self.assertRaises(AccessError):
+            claim.action_approve()  # the user is no manager
+        claim = claim.with_user(self.manager)
+        claim.action_approve()
+        with self.assertRaises(UserError):
+            claim.action_resolve()  # no resolution yet
+        claim.resolution = "repair"
+        claim.action_resolve()
+        self.assertEqual(claim.state, "resolved")
+        with self.assertRaises(UserError):
+            claim.serial_name = "C-2"
+
+    def assert_fails(self, claim, code, reason):
+        claim.action_submit()
+        failed = self.failed(claim)
+        self.assertEqual(failed.mapped("code"), [code])
+        self.assertEqual(failed.reason, reason)
+        self.assertTrue(claim.check_blocking)
+        with self.assertRaises(UserError):
+            claim.with_user(self.manager).action_approve()
+        self.assertIn(reason, claim.message_ids[0].body)
+
+    def test_unknown_serial(self):
+        claim = self.claim("NOPE-9")
+        self.assertFalse(claim.lot_id)
+        claim.action_submit()
+        self.assertRecordValues(
+            claim.check_ids,
+            [
+                {
+                    "code": "unknown_serial",
+                    "passed": False,
+                    "reason": "Unknown serial: no serial number NOPE-9 is known (or several "
+                    "products use it: pick the serial).",
+                }
+            ],
+        )
+
+    def test_serial_never_delivered(self):
+        claim = self.claim("C-4")
+        claim.action_submit()
+        # neither delivered nor under warranty
+        self.assertEqual(self.failed(claim).mapped("code"), ["never_delivered", "expired"])
+        self.assertEqual(
+            self.failed(claim)[0].reason,
+            "Serial C-4 was never delivered to a customer on or before 2025-06-01.",
+        )
+
+    def test_claimed_by_another_customer(self):
+        self.assert_fails(
+            self.claim(partner=self.other_customer),
+            "other_customer",
+            "Serial C-1 was delivered to SI Customer, not to the claimant SI Other Customer.",
+        )
+
+    def test_claimed_by_a_contact_of_the_customer(self):
+        contact = self.env["res.partner"].create(
+            {"name": "SI Customer Buyer", "parent_id": self.customer.id}
+        )
+        claim = self.claim(partner=contact)
+        claim.action_submit()
+        self.assertFalse(self.failed(claim))
+
+    def test_warranty_expired_at_the_claim_date(self):
+        self.assert_fails(
+            self.claim(day="2026-03-15"),
+            "expired",
+            "Warranty C-1 — SI 12 months (2026-03-14) of serial C-1 ended on 2026-03-14, "
+            "before the claim date 2026-03-15.",
+        )
+
+    def test_warranty_voided_by_a_return_before_the_claim(self):
+        with freeze_time("2025-05-01 10:00:00"):
+            self.return_picking(self.delivery, self.lots[1])
+        self.assert_fails(
+            self.claim("C-2", day="2025-05-20"),
+            "expired",
+            "Warranty C-2 — SI 12 months (2026-03-14) of serial C-2 stopped on 2025-05-01 "
+            "(the unit was returned, re-delivered or replaced), before the claim date "
+            "2025-05-20.",
+        )
+
+    def test_scrapped_serial(self):
+        self.return_picking(self.delivery, self.lots[1])
+        scrap = self.env["stock.scrap"].create(
+            {
+                "product_id": self.product.id,
+                "lot_id": self.lots[1].id,
+                "scrap_qty": 1,
+                "location_id": self.stock.id,
+            }
+        )
+        scrap.action_validate()
+        self.assertEqual(self.lots[1].lifecycle_state, "scrapped")
+        self.assert_fails(self.claim("C-2"), "scrapped", "Serial C-2 was scrapped.")
+
+    def test_recalled_serial(self):
+        """The recall feature overrides ``stock.lot._warranty_recall_blocking``."""
+        lot_class = type(self.env["stock.lot"])
+        lot_id = self.lots[0].id
+        with patch.object(
+            lot_class,
+            "_warranty_recall_blocking",
+            lambda lots: {lot_id: "battery recall RC-7"} if lot_id in lots.ids else {},
+        ):
+            self.assert_fails(
+                self.claim(), "recalled", "Serial C-1 is recalled: battery recall RC-7"
+            )
+
+    def test_another_open_claim_on_the_serial(self):
+        first = self.claim()
+        first.action_submit()
+        duplicate = self.claim()
+        self.assert_fails(
+            duplicate, "open_claim", f"Serial C-1 already has an open claim: {first.name}."
+        )
+        # closed claims do not count
+        first.with_user(self.manager).action_reject()
+        duplicate.action_cancel()
+        second = self.claim()
+        second.action_submit()
+        self.assertFalse(self.failed(second))
+
+    def test_manager_overrides_a_failed_check_with_a_justification(self):
+        claim = self.claim(partner=self.other_customer)
+        claim.action_submit()
+        with self.assertRaises(AccessError):
+            claim.action_override_checks()
+        action = claim.with_user(self.manager).action_override_checks()
+        wizard_model = self.env[action["res_model"]].with_user(self.manager)
+        with self.assertRaises(AssertionError):  # the justification is required
+            with Form(wizard_model.with_context(action["context"])) as form:
+                form.justification = False
+        with Form(wizard_model.with_context(action["context"])) as form:
+            self.assertEqual(form.check_ids[:], self.failed(claim))
+            form.justification = "Resold by the customer to its subsidiary, invoice seen."
+        form.record.action_override()
+        check = self.failed(claim)
+        self.assertRecordValues(check, [{"overridden": True, "override_user_id": self.manager.id}])
+        self.assertIn("invoice seen", check.justification)
+        self.assertFalse(claim.check_blocking)
+        message = claim.message_ids[0]
+        self.assertIn("Resold by the customer to its subsidiary, invoice seen.", message.body)
+        self.assertIn("not to the claimant SI Other Customer", message.body)
+        self.assertEqual(message.author_id, self.manager.partner_id)
+        claim.with_user(self.manager).action_approve()
+        self.assertEqual(claim.state, "approved")
+        # nothing left to override
+        with self.assertRaises(UserError):
+            wizard_model.create(
+                {"claim_id": claim.id, "justification": "again", "check_ids": check.ids}
+            ).action_override()
+
+    def test_user_cannot_override_through_the_wizard(self):
+        claim = self.claim(partner=self.other_customer)
+        claim.action_submit()
+        with self.assertRaises(AccessError):
+            self.env["serial.warranty.claim.override"].with_user(self.user).create(
+                {"claim_id": claim.id, "justification": "trust me"}
+            )
+
+    def test_replacement_transfers_the_remaining_warranty(self):
+        extended = self.env["serial.warranty"].create(
+            {"lot_id": self.lots[0].id, "policy_id": self.extended_policy.id}
+        )
+        claim = self.claim()
+        claim.action_submit()
+        claim = claim.with_user(self.manager)
+        claim.action_approve()
+        claim.write({"resolution": "replace"})
+        with self.assertRaises(UserError):
+            claim.action_resolve()  # which unit replaces it?
+        claim.replacement_lot_id = self.spare
+        with freeze_time("2025-06-10"):
+            claim.action_resolve()
+        standard = self.warranties(self.lots[0]) - extended
+        new_standard, new_extended = self.warranties(self.spare)
+        self.assertRecordValues(
+            new_standard + new_extended,
+            [
+                {
+                    "partner_id": self.customer.id,
+                    "policy_id": self.policy.id,
+                    "start_date": date(2025, 6, 10),
+                    "end_date": date(2026, 3, 14),
+                    "start_source": "transfer",
+                    "state": "active",
+                    "predecessor_id": standard.id,
+                },
+                {
+                    "partner_id": self.customer.id,
+                    "policy_id": self.extended_policy.id,
+                    "start_date": date(2026, 3, 15),
+                    "end_date": date(2027, 3, 14),
+                    "start_source": "transfer",
+                    "state": "active",
+                    "predecessor_id": extended.id,
+                },
+            ],
+        )
+        self.assertEqual((standard + extended).mapped("state"), ["transferred"] * 2)
+        self.assertEqual(standard.closed_date, date(2025, 6, 10))
+        self.assertEqual(claim.replacement_warranty_id, new_standard)
+        self.assertIn("Replaced by C-4", claim.message_ids[0].body)
+        # shipping the replacement unit keeps its transferred warranty
+        self.deliver(self.spare)
+        self.assertEqual(len(self.warranties(self.spare)), 2)
+        # the defective unit coming back changes nothing
+        self.return_picking(self.delivery, self.lots[0])
+        self.assertEqual(standard.state, "transferred")
+
+    def test_replacement_unit_under_warranty_elsewhere_is_refused(self):
+        claim = self.claim()
+        claim.action_submit()
+        claim = claim.with_user(self.manager)
+        claim.action_approve()
+        claim.write({"resolution": "replace", "replacement_lot_id": self.lots[1].id})
+        with self.assertRaises(UserError):
+            self.lots[1].warranty_ids.partner_id = self.other_customer
+            claim.action_resolve()
+
+    def test_cost_is_hidden_from_users_outside_the_cost_group(self):
+        claim = self.claim()
+        claim.with_user(self.accountant).write({"cost": 42.5})
+        self.assertEqual(claim.with_user(self.accountant).read(["cost"])[0]["cost"], 42.5)
+        self.assertEqual(claim.with_user(self.accountant).cost_company, 42.5)
+        with self.assertRaises(AccessError):
+            claim.with_user(self.user).read(["cost"])
+        with self.assertRaises(AccessError):
+            claim.with_user(self.user).read(["cost_company"])
+        with self.assertRaises(AccessError):
+            claim.with_user(self.user).write({"cost": 1})
+        self.assertNotIn("cost", claim.with_user(self.user).fields_get())
+        # the form and list do not carry the cost for them
+        arch = (
+            self.env["serial.warranty.claim"]
+            .with_user(self.user)
+            .get_views([(False, "form"), (False, "list")])["views"]
+        )
+        self.assertNotIn('name="cost"', arch["form"]["arch"])
+        self.assertNotIn('name="cost_company"', arch["list"]["arch"])
+        self.assertIn(
+            'name="cost"',
+            self.env["serial.warranty.claim"]
+            .with_user(self.accountant)
+            .get_views([(False, "form")])["views"]["form"]["arch"],
+        )
