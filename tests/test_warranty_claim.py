@@ -191,9 +191,9 @@ class TestWarrantyClaim(WarrantyCommon):
         action = claim.with_user(self.manager).action_override_checks()
         wizard_model = self.env[action["res_model"]].with_user(self.manager)
         with self.assertRaises(AssertionError):  # the justification is required
-            with Form(wizard_model.with_context(action["context"])) as form:
+            with Form(wizard_model.with_context(**action["context"])) as form:
                 form.justification = False
-        with Form(wizard_model.with_context(action["context"])) as form:
+        with Form(wizard_model.with_context(**action["context"])) as form:
             self.assertEqual(form.check_ids[:], self.failed(claim))
             form.justification = "Resold by the customer to its subsidiary, invoice seen."
         form.record.action_override()
