@@ -71,17 +71,19 @@ class Report:
     notes: list = field(default_factory=list)  # [str]: formulas and definitions
     notes_title: str = "Method"
     currency: str = ""  # currency symbol or code shown with amounts
+    currency_before: bool = False  # "$ 10.00" rather than "10.00 €"
     empty: str = "Nothing to report."
 
 
-def format_value(value, kind, currency=""):
+def format_value(value, kind, currency="", currency_before=False):
     """A cell as the PDF prints it."""
     if value is None or value is False:
         return ""
     if kind == INT:
         return f"{int(value):,}"
     if kind == MONEY:
-        return f"{value:,.2f} {currency}".strip()
+        amount = f"{value:,.2f}"
+        return (f"{currency} {amount}" if currency_before else f"{amount} {currency}").strip()
     if kind == RATE:
         return f"{value:.4f}"
     if kind == DAYS:
@@ -210,7 +212,7 @@ def to_pdf(report, header, page_size="a4"):
             continue
         story += [CondPageBreak(30 * mm), Paragraph(_escape(table.title), heading_style)]
         if table.rows:
-            story.append(_table(table, doc.width, report.currency))
+            story.append(_table(table, doc.width, report))
         else:
             story.append(Paragraph(_escape(report.empty), body_style))
     if report.notes:
@@ -244,14 +246,17 @@ def _grid(pairs, width):
     return table
 
 
-def _table(table, width, currency):
+def _table(table, width, report):
     total = float(sum(column.width for column in table.columns))
     widths = [width * column.width / total for column in table.columns]
     data = [[_wrap(c.title, w - 6, FONT_BOLD) for c, w in zip(table.columns, widths, strict=True)]]
     for values in [*table.rows, *([table.totals] if table.totals else [])]:
         data.append(
             [
-                _wrap(format_value(value, column.kind, currency), w - 6)
+                _wrap(
+                    format_value(value, column.kind, report.currency, report.currency_before),
+                    w - 6,
+                )
                 for value, column, w in zip(values, table.columns, widths, strict=True)
             ]
         )

@@ -17,5 +17,6 @@ from . import (
     test_uniqueness,
     test_warranty,
     test_warranty_claim,
+    test_warranty_report,
     test_warranty_rules,
 )

@@ -317,6 +317,7 @@ class SerialWarrantyReportWizard(models.TransientModel):
             ],
             tables=tables,
             currency=currency.symbol or currency.name,
+            currency_before=currency.position == "before",
             notes_title=self.env._("Method"),
             empty=self.env._("Nothing to report."),
             notes=self._method_notes(),
