@@ -37,6 +37,9 @@ from .traceability_pdf import (
     _wrap,
 )
 
+# Rows per PDF table (a longer table is printed as consecutive tables).
+CHUNK = 200
+
 # Column kinds.
 TEXT = "text"
 INT = "int"
@@ -212,7 +215,12 @@ def to_pdf(report, header, page_size="a4"):
             continue
         story += [CondPageBreak(30 * mm), Paragraph(_escape(table.title), heading_style)]
         if table.rows:
-            story.append(_table(table, doc.width, report))
+            # tables of at most CHUNK rows: ReportLab re-measures what is left
+            # of a table at each page break, which is quadratic in its rows
+            for start in range(0, len(table.rows), CHUNK):
+                rows = table.rows[start : start + CHUNK]
+                last = start + CHUNK >= len(table.rows)
+                story.append(_table(table, doc.width, report, rows, last))
         else:
             story.append(Paragraph(_escape(report.empty), body_style))
     if report.notes:
@@ -246,11 +254,12 @@ def _grid(pairs, width):
     return table
 
 
-def _table(table, width, report):
+def _table(table, width, report, rows, last):
     total = float(sum(column.width for column in table.columns))
     widths = [width * column.width / total for column in table.columns]
     data = [[_wrap(c.title, w - 6, FONT_BOLD) for c, w in zip(table.columns, widths, strict=True)]]
-    for values in [*table.rows, *([table.totals] if table.totals else [])]:
+    with_totals = bool(table.totals) and last
+    for values in [*rows, *([table.totals] if with_totals else [])]:
         data.append(
             [
                 _wrap(
@@ -275,7 +284,7 @@ def _table(table, width, report):
     for col, column in enumerate(table.columns):
         if column.kind != TEXT:
             style.append(("ALIGN", (col, 0), (col, -1), "RIGHT"))
-    if table.totals:
+    if with_totals:
         style += [
             ("FONT", (0, -1), (-1, -1), FONT_BOLD, FONT_SIZE),
             ("LINEABOVE", (0, -1), (-1, -1), 0.75, colors.black),

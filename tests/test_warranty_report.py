@@ -266,6 +266,9 @@ class TestWarrantyReport(WarrantyCommon):
             "Total 9 10 4 3",
             "$ 217.50",
             "Provision = units under warranty x claim rate x average claim cost",
+            "Claims of the period, one by one",
+            f"{self.claims['c4'].name} 2025-11-20 B1 SI Router SI Customer Resolved",
+            "Repair $ 30.00",
         ):
             self.assertIn(expected, text)
 

@@ -343,7 +343,6 @@ class SerialWarrantyReportWizard(models.TransientModel):
         return layout.ReportTable(
             title=self.env._("Claims of the period, one by one"),
             sheet=self.env._("Claims"),
-            in_pdf=False,
             columns=[
                 layout.Column(self.env._("Reference")),
                 layout.Column(self.env._("Date"), layout.DATE),
