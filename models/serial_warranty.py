@@ -3,13 +3,36 @@ from collections import defaultdict
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
 from ..lib import serial_lifecycle as lifecycle
 from ..lib import warranty as rules
 
 IN_FORCE_STATES = ("pending", "active")
+MANAGER_GROUP = "serialized_inventory.group_serial_manager"
+# Kept by deliveries, returns, claims and the daily job; managers may correct them.
+MANAGED_FIELDS = frozenset(
+    {
+        "lot_id",
+        "partner_id",
+        "policy_id",
+        "company_id",
+        "state",
+        "delivery_date",
+        "start_date",
+        "end_date",
+        "closed_date",
+        "start_source",
+        "delivery_event_id",
+        "predecessor_id",
+        "reminder_sent",
+    }
+)
+# What a user enters when creating a warranty by hand.
+HAND_FIELDS = frozenset(
+    {"lot_id", "partner_id", "policy_id", "company_id", "delivery_date", "start_date", "end_date"}
+)
 # Warranties created without a bookkeeping context are followed quietly: a
 # delivery of 10,000 serials must not post 10,000 messages.
 QUIET = {
@@ -175,7 +198,12 @@ class SerialWarranty(models.Model):
             {vals["lot_id"] for vals in vals_list if vals.get("lot_id")}
         )
         lot_company = {lot.id: lot.company_id.id for lot in lots}
+        by_hand = not self.env.su and not self.env.user.has_group(MANAGER_GROUP)
         for vals in vals_list:
+            if by_hand:
+                # users enter warranties; their state and links follow from the policy
+                for name in MANAGED_FIELDS - HAND_FIELDS:
+                    vals.pop(name, None)
             if vals.get("partner_id"):
                 vals["partner_id"] = commercial[vals["partner_id"]]
             if vals.get("lot_id") and not vals.get("company_id"):
@@ -187,13 +215,23 @@ class SerialWarranty(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
+        protected = MANAGED_FIELDS.intersection(vals)
+        if protected and not self.env.su and not self.env.user.has_group(MANAGER_GROUP):
+            raise UserError(
+                self.env._(
+                    "Only serial inventory managers can change %(fields)s of warranties "
+                    "(%(warranties)s); users enter the registration date and notes.",
+                    fields=", ".join(sorted(protected)),
+                    warranties=", ".join(self.mapped("display_name")),
+                )
+            )
         if vals.get("partner_id"):
             vals["partner_id"] = (
                 self.env["res.partner"].browse(vals["partner_id"]).commercial_partner_id.id
             )
         result = super().write(vals)
         if vals.get("registration_date"):
-            self.filtered(lambda w: w.state == "pending")._start_on_registration()
+            self.filtered(lambda w: w.state == "pending").sudo()._start_on_registration()
         return result
 
     @api.model
@@ -276,6 +314,8 @@ class SerialWarranty(models.Model):
     # ------------------------------------------------------------------
 
     def action_void(self):
+        if not self.env.user.has_group(MANAGER_GROUP):
+            raise AccessError(self.env._("Only serial inventory managers can void warranties."))
         today = fields.Date.context_today(self)
         self.filtered(lambda w: w.state in ("pending", "active", "suspended")).write(
             {"state": "void", "closed_date": today}

@@ -11,6 +11,10 @@ OPEN_STATES = ("submitted", "approved")
 COUNTED_STATES = ("submitted", "approved", "resolved")
 COST_GROUP = "serialized_inventory.group_warranty_accountant"
 MANAGER_GROUP = "serialized_inventory.group_serial_manager"
+# Written by the claim's actions only.
+WORKFLOW_FIELDS = frozenset(
+    {"state", "warranty_id", "delivery_date", "resolved_date", "replacement_warranty_id"}
+)
 
 
 class SerialWarrantyClaim(models.Model):
@@ -167,6 +171,8 @@ class SerialWarrantyClaim(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            if not self.env.su and vals.get("state", "draft") != "draft":
+                raise UserError(self.env._("A claim starts as a draft and is then submitted."))
             if vals.get("name", "/") == "/":
                 vals["name"] = self.env["ir.sequence"].next_by_code("serial.warranty.claim") or "/"
             if vals.get("serial_name"):
@@ -174,6 +180,16 @@ class SerialWarrantyClaim(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
+        workflow = WORKFLOW_FIELDS.intersection(vals)
+        if workflow and not self.env.su:
+            raise UserError(
+                self.env._(
+                    "%(fields)s of claims follow their actions (Submit, Approve...) and "
+                    "cannot be written directly: %(claims)s",
+                    fields=", ".join(sorted(workflow)),
+                    claims=", ".join(self.mapped("name")),
+                )
+            )
         if vals.get("serial_name"):
             vals = dict(vals, serial_name=vals["serial_name"].strip())
         if {"serial_name", "lot_id", "partner_id", "claim_date"} & set(vals):
@@ -200,7 +216,7 @@ class SerialWarrantyClaim(models.Model):
     def action_submit(self):
         self._check_state(("draft",), self.env._("submitted"))
         self._run_checks()
-        self.write({"state": "submitted"})
+        self.sudo().write({"state": "submitted"})
         for claim in self:
             failed = claim.check_ids.filtered(lambda c: not c.passed)
             if failed:
@@ -229,21 +245,21 @@ class SerialWarrantyClaim(models.Model):
                     ),
                 )
             )
-        self.write({"state": "approved"})
+        self.sudo().write({"state": "approved"})
 
     def action_reject(self):
         self._check_manager()
         self._check_state(("submitted", "approved"), self.env._("rejected"))
-        self.write({"state": "rejected"})
+        self.sudo().write({"state": "rejected"})
 
     def action_cancel(self):
         self._check_state(("draft", "submitted", "approved"), self.env._("cancelled"))
-        self.write({"state": "cancelled"})
+        self.sudo().write({"state": "cancelled"})
 
     def action_draft(self):
         self._check_state(("rejected", "cancelled", "submitted"), self.env._("reset to draft"))
         self.sudo().check_ids.unlink()
-        self.write({"state": "draft", "warranty_id": False, "delivery_date": False})
+        self.sudo().write({"state": "draft", "warranty_id": False, "delivery_date": False})
 
     def action_resolve(self):
         self._check_manager()
@@ -263,7 +279,7 @@ class SerialWarrantyClaim(models.Model):
         today = fields.Date.context_today(self)
         for claim in self.filtered(lambda c: c.resolution == "replace"):
             claim._transfer_warranty(today)
-        self.write({"state": "resolved", "resolved_date": today})
+        self.sudo().write({"state": "resolved", "resolved_date": today})
 
     def action_override_checks(self):
         self.ensure_one()
@@ -323,7 +339,7 @@ class SerialWarrantyClaim(models.Model):
                         else labels[result.code],
                     }
                 )
-            claim.write({"warranty_id": warranty.id, "delivery_date": delivery_date})
+            claim.sudo().write({"warranty_id": warranty.id, "delivery_date": delivery_date})
         self.env["serial.warranty.claim.check"].sudo().create(vals_list)
 
     def _claim_facts(self):
@@ -505,7 +521,7 @@ class SerialWarrantyClaim(models.Model):
         )
         for warranty in claimed:
             warranty.write({"state": "transferred", "closed_date": warranty.closed_date or day})
-        self.replacement_warranty_id = new.sorted(lambda w: w.policy_type != "standard")[:1]
+        self.sudo().replacement_warranty_id = new.sorted(lambda w: w.policy_type != "standard")[:1]
         self.message_post(
             body=self.env._(
                 "Replaced by %(serial)s; its warranty runs until %(end)s.",

@@ -4,7 +4,7 @@ from datetime import date
 from freezegun import freeze_time
 
 from odoo.exceptions import UserError, ValidationError
-from odoo.tests import Form, tagged
+from odoo.tests import Form, new_test_user, tagged
 
 from ..hooks import backfill_serial_history
 from .common import WarrantyCommon
@@ -160,8 +160,9 @@ class TestWarrantyLifecycle(WarrantyCommon):
         )
         with self.assertRaises(ValidationError):
             warranty.registration_date = date(2025, 3, 1)
+        user = new_test_user(self.env, "si_registering_user", groups="stock.group_stock_user")
         with freeze_time("2025-04-02"):
-            with Form(warranty) as form:
+            with Form(warranty.with_user(user)) as form:
                 form.registration_date = date(2025, 4, 1)
         self.assertRecordValues(
             warranty,

@@ -307,3 +307,43 @@ class TestWarrantyClaim(WarrantyCommon):
             .with_user(self.accountant)
             .get_views([(False, "form")])["views"]["form"]["arch"],
         )
+
+    def test_states_follow_the_actions(self):
+        claim = self.claim()
+        with self.assertRaises(UserError):
+            claim.with_user(self.manager).write({"state": "approved"})
+        with self.assertRaises(UserError):
+            self.env["serial.warranty.claim"].with_user(self.user).create(
+                {
+                    "serial_name": "C-1",
+                    "partner_id": self.customer.id,
+                    "description": "x",
+                    "state": "resolved",
+                }
+            )
+        warranty = self.warranties(self.lots[0]).with_user(self.user)
+        with self.assertRaises(UserError):
+            warranty.write({"state": "void"})
+        with self.assertRaises(UserError):
+            warranty.end_date = "2030-01-01"
+        with self.assertRaises(AccessError):
+            warranty.action_void()
+        warranty.note = "Customer asked for the coverage text."
+        warranty.with_user(self.manager).action_void()
+        self.assertEqual(warranty.state, "void")
+        # a warranty entered by a user takes its state from its policy
+        entered = (
+            self.env["serial.warranty"]
+            .with_user(self.user)
+            .create(
+                {
+                    "lot_id": self.spare.id,
+                    "partner_id": self.customer.id,
+                    "policy_id": self.policy.id,
+                    "delivery_date": "2020-01-01",
+                    "state": "active",
+                    "start_source": "transfer",
+                }
+            )
+        )
+        self.assertRecordValues(entered, [{"state": "expired", "start_source": "manual"}])
