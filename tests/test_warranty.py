@@ -8,6 +8,7 @@ from odoo.tests import Form, new_test_user, tagged
 
 from ..hooks import backfill_serial_history
 from .common import WarrantyCommon
+from .pdf_tools import pdf_text
 
 
 @tagged("post_install", "-at_install")
@@ -325,3 +326,17 @@ class TestWarrantyLifecycle(WarrantyCommon):
         self.assertEqual(
             self.warranties(lots).mapped("state"), ["active", "void"], "rebuilt from the moves"
         )
+
+    def test_traceability_pdf_shows_the_warranties(self):
+        with freeze_time("2025-03-15 10:00:00"):
+            _receipt, lots = self.receive(["TR-1"])
+            delivery = self.deliver(lots)
+        with freeze_time("2025-05-01 10:00:00"):
+            self.return_picking(delivery, lots)
+        pdf, _kind = self.env["ir.actions.report"]._render(
+            "serialized_inventory.action_report_serial_traceability", lots.ids
+        )
+        text = " ".join(pdf_text(pdf).split())
+        self.assertIn("Warranty: SI 12 months", text)
+        self.assertIn("Customer SI Customer Status Void Cover 2025-03-15 to 2026-03-14", text)
+        self.assertIn("Stopped On 2025-05-01", text)
