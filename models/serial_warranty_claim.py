@@ -4,6 +4,7 @@ from collections import defaultdict
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from ..lib import gs1
 from ..lib import warranty as rules
 
 OPEN_STATES = ("submitted", "approved")
@@ -129,26 +130,45 @@ class SerialWarrantyClaim(models.Model):
 
     @api.depends("serial_name", "company_id")
     def _compute_lot_id(self):
-        names = {claim.serial_name.strip() for claim in self if claim.serial_name}
+        """The serial of the scanned or typed number (a GS1 scan's GTIN picks
+        the product when several share the number)."""
+        scans = [(claim, *gs1.parse_scan(claim.serial_name)) for claim in self]
+        found = self._lots_by_name({serial for _claim, _gtin, serial in scans if serial})
+        for claim, gtin, name in scans:
+            if claim.lot_id and claim.lot_id.name == name:
+                continue  # picked by hand among namesakes
+            claim.lot_id = self._pick_lot(found[name], gtin, claim.company_id)
+
+    @api.model
+    def _lots_by_name(self, names):
         found = defaultdict(lambda: self.env["stock.lot"])
         if names:
             lots = (
                 self.env["stock.lot"]
                 .with_context(active_test=False)
-                .search(
-                    [("name", "in", list(names)), ("product_id.tracking", "=", "serial")],
-                )
+                .search([("name", "in", list(names)), ("product_id.tracking", "=", "serial")])
             )
             for lot in lots:
                 found[lot.name] |= lot
-        for claim in self:
-            name = (claim.serial_name or "").strip()
-            if claim.lot_id and claim.lot_id.name == name:
-                continue  # picked by hand among namesakes
-            candidates = found[name].filtered(
-                lambda lot, claim=claim: not lot.company_id or lot.company_id == claim.company_id
-            )
-            claim.lot_id = candidates if len(candidates) == 1 else False
+        return found
+
+    @api.model
+    def _pick_lot(self, lots, gtin, company):
+        lots = lots.filtered(lambda lot: not lot.company_id or lot.company_id == company)
+        if gtin:
+            lots = lots.filtered(lambda lot: gs1.gtin14(lot.product_id.barcode) == gtin)
+        return lots if len(lots) == 1 else lots.browse()
+
+    def _normalize_scan(self, vals):
+        """Keep the serial number of a scan; its GTIN picks the serial."""
+        gtin, serial = gs1.parse_scan(vals["serial_name"])
+        vals = dict(vals, serial_name=serial)
+        if gtin and not vals.get("lot_id"):
+            company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
+            lot = self._pick_lot(self._lots_by_name({serial})[serial], gtin, company)
+            if lot:
+                vals["lot_id"] = lot.id
+        return vals
 
     @api.depends("cost", "currency_id", "company_id", "claim_date")
     def _compute_cost_company(self):
@@ -175,8 +195,9 @@ class SerialWarrantyClaim(models.Model):
                 raise UserError(self.env._("A claim starts as a draft and is then submitted."))
             if vals.get("name", "/") == "/":
                 vals["name"] = self.env["ir.sequence"].next_by_code("serial.warranty.claim") or "/"
-            if vals.get("serial_name"):
-                vals["serial_name"] = vals["serial_name"].strip()
+        vals_list = [
+            self._normalize_scan(vals) if vals.get("serial_name") else vals for vals in vals_list
+        ]
         return super().create(vals_list)
 
     def write(self, vals):
@@ -191,7 +212,7 @@ class SerialWarrantyClaim(models.Model):
                 )
             )
         if vals.get("serial_name"):
-            vals = dict(vals, serial_name=vals["serial_name"].strip())
+            vals = self._normalize_scan(vals)
         if {"serial_name", "lot_id", "partner_id", "claim_date"} & set(vals):
             locked = self.filtered(lambda c: c.state != "draft")
             if locked:

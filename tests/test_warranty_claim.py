@@ -347,3 +347,36 @@ class TestWarrantyClaim(WarrantyCommon):
             )
         )
         self.assertRecordValues(entered, [{"state": "expired", "start_source": "manual"}])
+
+    def test_scanned_gs1_label_picks_the_serial(self):
+        """Two products share the serial DUP-1: a typed number is ambiguous, the
+        GTIN of a scanned GS1 label is not."""
+        gtin_product = self.env["product.product"].create(
+            {
+                "name": "SI GTIN Scanner",
+                "is_storable": True,
+                "tracking": "serial",
+                "barcode": "4006381333931",
+            }
+        )
+        _receipt, mine = self.receive(["DUP-1"], product=gtin_product)
+        _receipt, other = self.receive(["DUP-1"])
+        typed = self.claim("DUP-1")
+        self.assertFalse(typed.lot_id)
+        with Form(typed) as form:
+            form.lot_id = other
+        self.assertEqual(typed.lot_id, other)
+        for scan in (
+            "]d20104006381333931\x1d21DUP-1",
+            "https://id.gs1.org/01/04006381333931/21/DUP-1",
+        ):
+            claim = self.claim(scan)
+            self.assertEqual((claim.serial_name, claim.lot_id), ("DUP-1", mine), scan)
+        created = self.env["serial.warranty.claim"].create(
+            {
+                "serial_name": "(01) 04006381333931 (21) DUP-1",
+                "partner_id": self.customer.id,
+                "description": "Scanned from the label text",
+            }
+        )
+        self.assertEqual((created.serial_name, created.lot_id), ("DUP-1", mine))
