@@ -2,7 +2,6 @@
 """The warranty report and the failure analytics on a dataset whose figures
 are computed by hand in the docstring of ``setUpClass``."""
 
-import base64
 import io
 from datetime import date
 
@@ -10,7 +9,7 @@ import openpyxl
 from freezegun import freeze_time
 
 from odoo.exceptions import AccessError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import HttpCase, new_test_user, tagged
 
 from .common import WarrantyCommon
 from .pdf_tools import pdf_text
@@ -199,9 +198,11 @@ class TestWarrantyReport(WarrantyCommon):
     def test_xlsx_read_back(self):
         wizard = self.wizard()
         action = wizard.action_export_xlsx()
-        self.assertIn(f"id={wizard.id}&field=xlsx_file", action["url"])
-        self.assertTrue(wizard.xlsx_name.endswith(".xlsx"))
-        book = openpyxl.load_workbook(io.BytesIO(base64.b64decode(wizard.xlsx_file)))
+        attachment = wizard.xlsx_attachment_id
+        self.assertEqual(action["url"], f"/web/content/{attachment.id}?download=true")
+        self.assertTrue(attachment.name.endswith(".xlsx"))
+        self.assertEqual((attachment.res_model, attachment.res_id), (wizard._name, wizard.id))
+        book = openpyxl.load_workbook(io.BytesIO(attachment.raw))
         self.assertEqual(book.sheetnames, ["Summary", "Claims", "Method"])
         rows = list(book["Summary"].iter_rows(values_only=True))
         self.assertEqual(rows[0][0], "Warranty Report")
@@ -318,3 +319,41 @@ class TestWarrantyReport(WarrantyCommon):
         self.assertTrue(user_view.read_group([], ["claim_count:sum"], ["product_id"]))
         with self.assertRaises(AccessError):
             user_view.read_group([], ["cost:sum"], ["product_id"])
+
+
+@tagged("post_install", "-at_install")
+class TestWarrantyReportDownload(HttpCase):
+    """The wizard's buttons as the web client follows them."""
+
+    def test_xlsx_and_pdf_downloads(self):
+        new_test_user(
+            self.env,
+            login="si_wr_accountant",
+            groups="stock.group_stock_user,serialized_inventory.group_warranty_accountant",
+        )
+        self.authenticate("si_wr_accountant", "si_wr_accountant")
+
+        def call(method, args):
+            return self.make_jsonrpc_request(
+                f"/web/dataset/call_kw/serial.warranty.report.wizard/{method}",
+                {
+                    "model": "serial.warranty.report.wizard",
+                    "method": method,
+                    "args": args,
+                    "kwargs": {},
+                },
+            )
+
+        wizard_id = call("create", [{"date": "2025-12-01"}])
+        action = call("action_export_xlsx", [[wizard_id]])
+        self.assertEqual(action["type"], "ir.actions.act_url")
+        response = self.url_open(action["url"])
+        self.assertEqual(response.status_code, 200)
+        self.assertIn(".xlsx", response.headers["Content-Disposition"])
+        book = openpyxl.load_workbook(io.BytesIO(response.content))
+        self.assertEqual(book["Summary"]["A1"].value, "Warranty Report")
+        action = call("action_print_pdf", [[wizard_id]])
+        self.assertEqual(action["report_type"], "reportlab-pdf")
+        response = self.url_open(f"/report/pdf/{action['report_name']}/{wizard_id}")
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("Warranty Report", pdf_text(response.content))

@@ -1,5 +1,4 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import base64
 from collections import defaultdict
 
 from odoo import api, fields, models
@@ -10,6 +9,7 @@ from ..lib import warranty_report as layout
 from ..models.serial_warranty_claim import COUNTED_STATES
 
 HORIZONS = (30, 60, 90)
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class SerialWarrantyReportWizard(models.TransientModel):
@@ -44,8 +44,7 @@ class SerialWarrantyReportWizard(models.TransientModel):
     categ_ids = fields.Many2many(
         "product.category", string="Product Categories", help="Empty: all categories."
     )
-    xlsx_file = fields.Binary(string="XLSX", readonly=True, attachment=False)
-    xlsx_name = fields.Char(readonly=True)
+    xlsx_attachment_id = fields.Many2one("ir.attachment", string="XLSX", readonly=True)
 
     @api.constrains("date_from", "date_to")
     def _check_period(self):
@@ -62,17 +61,21 @@ class SerialWarrantyReportWizard(models.TransientModel):
         return self.env.ref("serialized_inventory.action_report_warranty").report_action(self)
 
     def action_export_xlsx(self):
+        """The XLSX as an attachment of the wizard, downloaded by the browser."""
         self.ensure_one()
-        self.write(
+        attachment = self.env["ir.attachment"].create(
             {
-                "xlsx_file": base64.b64encode(layout.to_xlsx(self._report())),
-                "xlsx_name": self._file_name("xlsx"),
+                "name": self._file_name("xlsx"),
+                "raw": layout.to_xlsx(self._report()),
+                "mimetype": XLSX_MIMETYPE,
+                "res_model": self._name,
+                "res_id": self.id,
             }
         )
+        self.xlsx_attachment_id = attachment
         return {
             "type": "ir.actions.act_url",
-            "url": f"/web/content?model={self._name}&id={self.id}&field=xlsx_file"
-            "&filename_field=xlsx_name&download=true",
+            "url": f"/web/content/{attachment.id}?download=true",
             "target": "self",
         }
 
