@@ -29,6 +29,7 @@
     ],
     "demo": [
         "demo/serialized_inventory_demo.xml",
+        "demo/serial_warranty_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [
