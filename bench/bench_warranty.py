@@ -46,6 +46,12 @@ def parse_args(argv=None):
     parser.add_argument("--customers", type=int, default=500, help="customers (500)")
     parser.add_argument("--repeat", type=int, default=3, help="fastest of K runs (3)")
     parser.add_argument(
+        "--delivery",
+        type=int,
+        default=10000,
+        help="serials of the delivery whose warranties the ledger hook creates (10000)",
+    )
+    parser.add_argument(
         "--period-days",
         type=int,
         default=365,
@@ -218,6 +224,59 @@ def expected_counts(env, wizard):
     return in_force, claims, float(cost)
 
 
+def measure_delivery_hook(env, size, today):
+    """The warranties of a delivery of ``size`` serials, as the ledger hook
+    creates them after the move is done (the delivery events inserted with
+    SQL, the hook timed once: it creates them)."""
+    cr = env.cr
+    product = env["product.product"].search([("name", "=", "Bench Warranty Product 00")])
+    customer = env["res.partner"].create({"name": "Bench Delivery Customer"})
+    env.flush_all()
+    cr.execute(
+        """
+        WITH lot AS (
+            INSERT INTO stock_lot (name, product_id, company_id, active, lifecycle_state,
+                                   create_uid, create_date, write_uid, write_date)
+            SELECT 'BD' || lpad(i::text, 8, '0'), %(product)s, %(company)s, true, 'delivered',
+                   %(uid)s, now(), %(uid)s, now()
+              FROM generate_series(1, %(size)s) i
+         RETURNING id
+        )
+        INSERT INTO serial_event (lot_id, product_id, date, event_type, lifecycle_state,
+                                  partner_id, company_id, create_uid, create_date, write_uid,
+                                  write_date)
+        SELECT lot.id, %(product)s, %(now)s, 'delivery', 'delivered', %(customer)s,
+               %(company)s, %(uid)s, now(), %(uid)s, now()
+          FROM lot
+        RETURNING id
+        """,
+        {
+            "product": product.id,
+            "company": env.company.id,
+            "uid": env.uid,
+            "size": size,
+            "customer": customer.id,
+            "now": odoo.fields.Datetime.to_datetime(today),
+        },
+    )
+    events = env["serial.event"].browse([row[0] for row in cr.fetchall()])
+    env.invalidate_all()
+    gc.collect()
+    queries = cr.sql_log_count
+    started = time.perf_counter()
+    created = env["serial.warranty"]._sync_from_serial_events(events)
+    env.flush_all()
+    seconds = time.perf_counter() - started
+    check(len(created) == size, f"the hook created {len(created)} warranties, not {size}")
+    return (
+        f"delivery hook: warranties of {size:,} delivered serials",
+        seconds,
+        cr.sql_log_count - queries,
+        "",
+        "",
+    )
+
+
 def timed(env, function, repeat):
     best, result = None, None
     for _attempt in range(repeat):
@@ -260,6 +319,7 @@ def measure(registry, warranties, claims, args):
             xlsx = wizard.xlsx_attachment_id.raw
             check(xlsx[:2] == b"PK", "no XLSX")
             rows.append(("XLSX (figures + xlsxwriter)", seconds, queries, f"{len(xlsx):,}", ""))
+            rows.append(measure_delivery_hook(env, args.delivery, today))
             summary = (
                 f"{in_force:,} warranties in force, {period_claims:,} claims in the period, "
                 f"provision {provision_table.totals[-1]:,.2f}"
