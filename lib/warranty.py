@@ -54,15 +54,12 @@ def term_end(start, duration, unit):
     raise ValueError(f"unknown duration unit {unit!r}")
 
 
-def remaining_days(end, on):
-    """Days of cover left on ``on`` (inclusive) for a term ending on ``end``."""
-    return max((end - on).days + 1, 0)
-
-
-def resumed_end(start, days_left):
-    """End of a term of ``days_left`` days starting on ``start`` (a suspended
-    warranty resumed, or a warranty moved to a replacement unit)."""
-    return start + timedelta(days=max(days_left, 1) - 1)
+def resumed_term(start, end, suspended, resumed):
+    """``(start, end)`` of a term suspended on ``suspended`` and resumed on
+    ``resumed``: shifted by the days in between, never starting before the
+    resumption; the days of cover left are the same."""
+    shift = resumed - suspended
+    return max(resumed, start + shift), end + shift
 
 
 @dataclass

@@ -471,6 +471,7 @@ class SerialWarranty(models.Model):
                     "closed_date": warranty.closed_date,
                     "partner_id": warranty.partner_id.id,
                     "policy": warranty.policy_id,
+                    "start_date": warranty.start_date,
                     "end_date": warranty.end_date,
                 }
             )
@@ -503,8 +504,12 @@ class SerialWarranty(models.Model):
                 if item["partner_id"] != customer:
                     self._close_item(item, "void", item["closed_date"])
                     continue
-                days_left = rules.remaining_days(item["end_date"], item["closed_date"])
-                end = rules.resumed_end(day, days_left)
+                # the term goes on from the new delivery: shifted by the days
+                # the unit was back (an extended warranty still follows the
+                # standard one)
+                start, end = rules.resumed_term(
+                    item["start_date"], item["end_date"], item["closed_date"], day
+                )
                 items.append(
                     {
                         "vals": {
@@ -514,7 +519,7 @@ class SerialWarranty(models.Model):
                             "partner_id": customer,
                             "policy_id": item["policy"].id,
                             "delivery_date": day,
-                            "start_date": day,
+                            "start_date": start,
                             "end_date": end,
                             "start_source": "resumed",
                             "delivery_event_id": event_id,

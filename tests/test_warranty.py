@@ -340,3 +340,34 @@ class TestWarrantyLifecycle(WarrantyCommon):
         self.assertIn("Warranty: SI 12 months", text)
         self.assertIn("Customer SI Customer Status Void Cover 2025-03-15 to 2026-03-14", text)
         self.assertIn("Stopped On 2025-05-01", text)
+
+    def test_suspended_extended_warranty_still_follows_the_standard_one(self):
+        self.policy.on_return = "suspend"
+        self.extended_policy.on_return = "suspend"
+        with freeze_time("2025-03-15 10:00:00"):
+            _receipt, lots = self.receive(["SX-1"])
+            delivery = self.deliver(lots)
+            self.env["serial.warranty"].create(
+                {"lot_id": lots.id, "policy_id": self.extended_policy.id}
+            )
+        with freeze_time("2025-04-14 10:00:00"):
+            self.return_picking(delivery, lots)
+        with freeze_time("2025-07-01 10:00:00"):
+            self.deliver(lots)
+        old_standard, old_extended = self.warranties(lots)[:2]
+        self.assertEqual((old_standard.state, old_extended.state), ("transferred", "transferred"))
+        self.assertRecordValues(
+            self.warranties(lots)[2:].sorted("start_date"),
+            [
+                {
+                    "start_date": date(2025, 7, 1),
+                    "end_date": date(2026, 5, 31),
+                    "predecessor_id": old_standard.id,
+                },
+                {
+                    "start_date": date(2026, 6, 1),
+                    "end_date": date(2027, 5, 31),
+                    "predecessor_id": old_extended.id,
+                },
+            ],
+        )

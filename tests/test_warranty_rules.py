@@ -39,9 +39,19 @@ class TestWarrantyRules(unittest.TestCase):
             self.assertEqual((following + timedelta(days=1)).day, 1)
 
     def test_remaining_and_resumed(self):
-        self.assertEqual(rules.remaining_days(date(2026, 3, 14), date(2025, 4, 14)), 335)
-        self.assertEqual(rules.remaining_days(date(2025, 1, 1), date(2025, 2, 1)), 0)
-        self.assertEqual(rules.resumed_end(date(2025, 7, 1), 335), date(2026, 5, 31))
+        # suspended on 14 April, resumed on 1 July: 335 days left either way
+        standard = rules.resumed_term(
+            date(2025, 3, 15), date(2026, 3, 14), date(2025, 4, 14), date(2025, 7, 1)
+        )
+        self.assertEqual(standard, (date(2025, 7, 1), date(2026, 5, 31)))
+        self.assertEqual(
+            (standard[1] - date(2025, 7, 1)).days, (date(2026, 3, 14) - date(2025, 4, 14)).days
+        )
+        # the extended warranty that followed still follows it
+        extended = rules.resumed_term(
+            date(2026, 3, 15), date(2027, 3, 14), date(2025, 4, 14), date(2025, 7, 1)
+        )
+        self.assertEqual(extended, (date(2026, 6, 1), date(2027, 5, 31)))
 
     def facts(self, **values):
         values.setdefault("claim_date", date(2025, 6, 1))
