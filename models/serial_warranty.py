@@ -696,10 +696,43 @@ class SerialWarranty(models.Model):
         """Daily: warranties past their end expire; reminders are scheduled."""
         today = fields.Date.context_today(self)
         quiet = self.with_context(**QUIET)
+        self._start_on_invoice_dates()
         quiet.search([("state", "=", "active"), ("end_date", "<", today)]).write(
             {"state": "expired"}
         )
         self._schedule_expiry_reminders(today)
+
+    @api.model
+    def _start_on_invoice_dates(self):
+        """Warranties that started on their delivery date because the sale line
+        was not invoiced yet start on the invoice date once it is."""
+        if "sale_line_id" not in self.env["stock.move"]._fields:
+            return self.browse()
+        waiting = self.search(
+            [
+                ("start_source", "=", "invoice_fallback"),
+                ("state", "=", "active"),
+                ("delivery_event_id.move_id", "!=", False),
+            ]
+        )
+        dates = self._warranty_invoice_dates(waiting.delivery_event_id.move_id.ids)
+        groups = defaultdict(list)
+        for warranty in waiting:
+            invoice_date = dates.get(warranty.delivery_event_id.move_id.id)
+            if invoice_date:
+                groups[(invoice_date, warranty.policy_id)].append(warranty.id)
+        started = self.browse()
+        for (invoice_date, policy), ids in groups.items():
+            warranties = self.browse(ids).with_context(**QUIET)
+            warranties.write(
+                {
+                    "start_date": invoice_date,
+                    "end_date": policy._term_end(invoice_date),
+                    "start_source": "invoice",
+                }
+            )
+            started |= warranties
+        return started
 
     @api.model
     def _schedule_expiry_reminders(self, today):

@@ -43,8 +43,9 @@ class SerialWarrantyPolicy(models.Model):
         default="delivery",
         help="Delivery date: the day the serial is delivered. Invoice date: the date of the "
         "first posted customer invoice of the sale order line the serial was delivered for "
-        "(needs Sales and Invoicing); when there is none yet at delivery, or without those "
-        "apps, the delivery date is used and the warranty says so. Registration date: the "
+        "(needs Sales and Invoicing); when there is none yet at delivery, the delivery date "
+        "until the daily job finds the invoice; without those apps, the delivery date, and "
+        "the warranty says so. Registration date: the "
         "warranty waits until the customer's registration date is entered.",
     )
     on_return = fields.Selection(

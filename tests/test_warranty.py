@@ -189,6 +189,10 @@ class TestWarrantyLifecycle(WarrantyCommon):
             self.warranties(lots),
             [{"start_date": date(2025, 3, 15), "start_source": "invoice_fallback"}],
         )
+        # the daily job has no invoice to look for either
+        with freeze_time("2025-03-16"):
+            self.assertFalse(self.env["serial.warranty"]._start_on_invoice_dates())
+        self.assertEqual(self.warranties(lots).start_source, "invoice_fallback")
 
     def test_cron_expires_warranties(self):
         with freeze_time("2025-03-15 10:00:00"):
