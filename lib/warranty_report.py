@@ -12,29 +12,22 @@ from io import BytesIO
 import xlsxwriter
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape, letter
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import (
-    BaseDocTemplate,
-    CondPageBreak,
-    Frame,
-    PageTemplate,
-    Paragraph,
-    Spacer,
-    Table,
-    TableStyle,
-)
+from reportlab.platypus import CondPageBreak, Paragraph, Spacer, Table, TableStyle
 
 from .traceability_pdf import (
+    BODY_STYLE,
     FONT,
     FONT_BOLD,
     FONT_SIZE,
-    HEADER_HEIGHT,
-    MARGIN,
+    HEADING_STYLE,
+    TITLE_STYLE,
     PageHeader,
     _escape,
-    _NumberedCanvas,
+    _pairs_table,
     _wrap,
+    build,
+    page_template,
 )
 
 # Rows per PDF table (a longer table is printed as consecutive tables).
@@ -190,30 +183,15 @@ def to_pdf(report, header, page_size="a4"):
     the XLSX."""
     buffer = BytesIO()
     pagesize = landscape({"a4": A4, "letter": letter}[page_size])
-    doc = BaseDocTemplate(
-        buffer,
-        pagesize=pagesize,
-        leftMargin=MARGIN,
-        rightMargin=MARGIN,
-        topMargin=MARGIN + HEADER_HEIGHT - 4 * mm,
-        bottomMargin=MARGIN,
-        title=report.title,
-        author=header.company,
-        pageCompression=1,
+    doc = page_template(buffer, pagesize, header, report.title)
+    story = [Paragraph(_escape(report.title), TITLE_STYLE), Spacer(0, 3 * mm)]
+    story.append(
+        _pairs_table([(label, str(value)) for label, value in report.parameters], doc.width)
     )
-    frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="body")
-    doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
-    title_style = ParagraphStyle("title", fontName=FONT_BOLD, fontSize=14, leading=17)
-    heading_style = ParagraphStyle(
-        "heading", fontName=FONT_BOLD, fontSize=10, leading=13, spaceBefore=8, spaceAfter=3
-    )
-    body_style = ParagraphStyle("body", fontName=FONT, fontSize=FONT_SIZE, leading=10)
-    story = [Paragraph(_escape(report.title), title_style), Spacer(0, 3 * mm)]
-    story.append(_grid([(label, str(value)) for label, value in report.parameters], doc.width))
     for table in report.tables:
         if not table.in_pdf:
             continue
-        story += [CondPageBreak(30 * mm), Paragraph(_escape(table.title), heading_style)]
+        story += [CondPageBreak(30 * mm), Paragraph(_escape(table.title), HEADING_STYLE)]
         if table.rows:
             # tables of at most CHUNK rows: ReportLab re-measures what is left
             # of a table at each page break, which is quadratic in its rows
@@ -222,36 +200,12 @@ def to_pdf(report, header, page_size="a4"):
                 last = start + CHUNK >= len(table.rows)
                 story.append(_table(table, doc.width, report, rows, last))
         else:
-            story.append(Paragraph(_escape(report.empty), body_style))
+            story.append(Paragraph(_escape(report.empty), BODY_STYLE))
     if report.notes:
-        story += [CondPageBreak(30 * mm), Paragraph(_escape(report.notes_title), heading_style)]
-        story += [Paragraph(_escape(note), body_style) for note in report.notes]
-    canvas_class = type("HeaderCanvas", (_NumberedCanvas,), {"header": header})
-    doc.build(story, canvasmaker=canvas_class)
+        story += [CondPageBreak(30 * mm), Paragraph(_escape(report.notes_title), HEADING_STYLE)]
+        story += [Paragraph(_escape(note), BODY_STYLE) for note in report.notes]
+    build(doc, story, header)
     return buffer.getvalue()
-
-
-def _grid(pairs, width):
-    label_width = width * 0.25
-    table = Table(
-        [
-            [_wrap(label, label_width - 6, FONT_BOLD), _wrap(value, width * 0.5)]
-            for label, value in pairs
-        ],
-        colWidths=[label_width, width * 0.5 + 6],
-        hAlign="LEFT",
-    )
-    table.setStyle(
-        TableStyle(
-            [
-                ("FONT", (0, 0), (0, -1), FONT_BOLD, FONT_SIZE),
-                ("FONT", (1, 0), (1, -1), FONT, FONT_SIZE),
-                ("TOPPADDING", (0, 0), (-1, -1), 1),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
-            ]
-        )
-    )
-    return table
 
 
 def _table(table, width, report, rows, last):
