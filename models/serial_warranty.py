@@ -11,24 +11,6 @@ from ..lib import warranty as rules
 
 IN_FORCE_STATES = ("pending", "active")
 MANAGER_GROUP = "serialized_inventory.group_serial_manager"
-# Kept by deliveries, returns, claims and the daily job; managers may correct them.
-MANAGED_FIELDS = frozenset(
-    {
-        "lot_id",
-        "partner_id",
-        "policy_id",
-        "company_id",
-        "state",
-        "delivery_date",
-        "start_date",
-        "end_date",
-        "closed_date",
-        "start_source",
-        "delivery_event_id",
-        "predecessor_id",
-        "reminder_sent",
-    }
-)
 # Columns of a warranty made by a delivery, in the order of ``_insert``.
 INSERT_COLUMNS = (
     "lot_id",
@@ -46,6 +28,8 @@ INSERT_COLUMNS = (
     "delivery_event_id",
     "predecessor_id",
 )
+# Kept by deliveries, returns, claims and the daily job; managers may correct them.
+MANAGED_FIELDS = frozenset(INSERT_COLUMNS) - {"product_id", "policy_type"} | {"reminder_sent"}
 # What a user enters when creating a warranty by hand.
 HAND_FIELDS = frozenset(
     {"lot_id", "partner_id", "policy_id", "company_id", "delivery_date", "start_date", "end_date"}
