@@ -4,8 +4,9 @@ from unittest.mock import patch
 
 from freezegun import freeze_time
 
+from odoo import fields
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import Form, new_test_user, tagged
+from odoo.tests import Form, HttpCase, new_test_user, tagged
 
 from .common import WarrantyCommon
 
@@ -380,3 +381,36 @@ class TestWarrantyClaim(WarrantyCommon):
             }
         )
         self.assertEqual((created.serial_name, created.lot_id), ("DUP-1", mine))
+
+
+@tagged("post_install", "-at_install")
+class TestWarrantyClaimUi(HttpCase):
+    def test_claim_tour(self):
+        """A warranty user scans a serial sold before the addon (its warranty
+        entered by hand) and submits the claim."""
+        product = self.env["product.product"].create(
+            {"name": "SI Claim Scanner", "is_storable": True, "tracking": "serial"}
+        )
+        lot = self.env["stock.lot"].create({"name": "SICLAIM-1", "product_id": product.id})
+        customer = self.env["res.partner"].create({"name": "SI Claim Customer"})
+        policy = self.env["serial.warranty.policy"].create({"name": "SI Tour 12 months"})
+        warranty = self.env["serial.warranty"].create(
+            {
+                "lot_id": lot.id,
+                "partner_id": customer.id,
+                "policy_id": policy.id,
+                "delivery_date": fields.Date.context_today(self.env.user),
+            }
+        )
+        user = new_test_user(self.env, "si_claim_tour_user", groups="stock.group_stock_user")
+        self.start_tour(
+            "/odoo/action-serialized_inventory.serial_warranty_claim_action",
+            "serialized_inventory_warranty_claim",
+            login=user.login,
+        )
+        claim = self.env["serial.warranty.claim"].search([("lot_id", "=", lot.id)])
+        self.assertRecordValues(
+            claim,
+            [{"state": "submitted", "warranty_id": warranty.id, "partner_id": customer.id}],
+        )
+        self.assertTrue(all(claim.check_ids.mapped("passed")))
