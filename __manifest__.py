@@ -8,7 +8,7 @@
     "author": "Serialized Inventory",
     "license": "LGPL-3",
     "depends": ["stock", "mail"],
-    "external_dependencies": {"python": ["psycopg2", "reportlab", "qrcode"]},
+    "external_dependencies": {"python": ["psycopg2", "reportlab", "qrcode", "xlsxwriter"]},
     "data": [
         "security/serialized_inventory_security.xml",
         "security/ir.model.access.csv",
@@ -18,11 +18,19 @@
         "views/stock_move_views.xml",
         "views/stock_quant_package_views.xml",
         "views/serial_label_wizard_views.xml",
+        "data/serial_warranty_data.xml",
+        "views/serial_warranty_policy_views.xml",
+        "views/serial_warranty_views.xml",
+        "views/serial_warranty_claim_views.xml",
+        "views/serial_warranty_claim_override_views.xml",
+        "views/serial_warranty_analysis_views.xml",
+        "views/serial_warranty_report_wizard_views.xml",
         "reports/serialized_inventory_reports.xml",
         "views/serialized_inventory_menus.xml",
     ],
     "demo": [
         "demo/serialized_inventory_demo.xml",
+        "demo/serial_warranty_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -178,10 +178,15 @@ def _fit(text, font, size, width):
     return text + "…"
 
 
-def render(documents, header, page_size="a4", title=""):
-    """The PDF (bytes) of ``documents``, each starting on a new page."""
-    buffer = BytesIO()
-    pagesize = PAGE_SIZES[page_size]
+TITLE_STYLE = ParagraphStyle("title", fontName=FONT_BOLD, fontSize=14, leading=17)
+HEADING_STYLE = ParagraphStyle(
+    "heading", fontName=FONT_BOLD, fontSize=10, leading=13, spaceBefore=6, spaceAfter=3
+)
+BODY_STYLE = ParagraphStyle("body", fontName=FONT, fontSize=FONT_SIZE, leading=10)
+
+
+def page_template(buffer, pagesize, header, title=""):
+    """A document of one frame between the header and the margins."""
     doc = BaseDocTemplate(
         buffer,
         pagesize=pagesize,
@@ -197,30 +202,37 @@ def render(documents, header, page_size="a4", title=""):
         doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="body", showBoundary=0
     )
     doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
-    title_style = ParagraphStyle("title", fontName=FONT_BOLD, fontSize=14, leading=17)
-    heading_style = ParagraphStyle(
-        "heading", fontName=FONT_BOLD, fontSize=10, leading=13, spaceBefore=6, spaceAfter=3
-    )
-    body_style = ParagraphStyle("body", fontName=FONT, fontSize=FONT_SIZE, leading=10)
+    return doc
+
+
+def build(doc, story, header):
+    """Lay ``story`` out with ``header`` and "page x of y" on every page."""
+    canvas_class = type("HeaderCanvas", (_NumberedCanvas,), {"header": header})
+    doc.build(story, canvasmaker=canvas_class)
+
+
+def render(documents, header, page_size="a4", title=""):
+    """The PDF (bytes) of ``documents``, each starting on a new page."""
+    buffer = BytesIO()
+    doc = page_template(buffer, PAGE_SIZES[page_size], header, title)
     story = []
     for index, document in enumerate(documents):
         if index:
             story.append(PageBreak())
-        story += [Paragraph(_escape(document.title), title_style), Spacer(0, 3 * mm)]
+        story += [Paragraph(_escape(document.title), TITLE_STYLE), Spacer(0, 3 * mm)]
         story.append(_pairs_table(document.identity, doc.width))
         for section in document.sections:
             story += [
                 CondPageBreak(30 * mm),
-                Paragraph(_escape(section.title), heading_style),
+                Paragraph(_escape(section.title), HEADING_STYLE),
                 _pairs_table(section.rows, doc.width),
             ]
-        story += [CondPageBreak(30 * mm), Paragraph(_escape(document.events_title), heading_style)]
+        story += [CondPageBreak(30 * mm), Paragraph(_escape(document.events_title), HEADING_STYLE)]
         if document.events:
             story.append(_events_table(document, doc.width))
         else:
-            story.append(Paragraph(_escape(document.no_events), body_style))
-    canvas_class = type("HeaderCanvas", (_NumberedCanvas,), {"header": header})
-    doc.build(story, canvasmaker=canvas_class)
+            story.append(Paragraph(_escape(document.no_events), BODY_STYLE))
+    build(doc, story, header)
     return buffer.getvalue()
 
 

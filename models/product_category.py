@@ -11,3 +11,10 @@ class ProductCategory(models.Model):
         help="Serial format of the serial-tracked products of this category and its "
         "sub-categories that have none of their own.",
     )
+    warranty_policy_id = fields.Many2one(
+        "serial.warranty.policy",
+        string="Warranty",
+        domain="[('policy_type', '=', 'standard')]",
+        help="Standard warranty of the delivered serials of this category and its "
+        "sub-categories, unless their product has its own.",
+    )

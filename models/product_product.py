@@ -19,3 +19,17 @@ class ProductProduct(models.Model):
                 return category.serial_format_rule_id
             category = category.parent_id
         return (self.company_id or self.env.company).serial_format_rule_id
+
+    def _get_warranty_policies(self):
+        """``{product id: standard warranty policy}`` of serial-tracked
+        products: the product's own, else its category's (nearest first)."""
+        policies = {}
+        for product in self:
+            policy = product.warranty_policy_id
+            category = product.categ_id
+            while not policy and category:
+                policy = category.warranty_policy_id
+                category = category.parent_id
+            if product.tracking == "serial" and policy:
+                policies[product.id] = policy
+        return policies

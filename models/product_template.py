@@ -12,3 +12,11 @@ class ProductTemplate(models.Model):
         help="How serial numbers of this product are generated and checked; empty: the "
         "product category's rule, else the company's default.",
     )
+    warranty_policy_id = fields.Many2one(
+        "serial.warranty.policy",
+        string="Warranty",
+        check_company=True,
+        domain="[('policy_type', '=', 'standard')]",
+        help="Standard warranty of each delivered serial of this product; empty: the "
+        "product category's.",
+    )

@@ -85,7 +85,42 @@ class ReportSerialTraceability(models.AbstractModel):
     @api.model
     def _sections(self, lot):
         """More blocks of (label, value) rows (warranty, recalls, packaging...)."""
-        return []
+        return self._warranty_sections(lot)
+
+    @api.model
+    def _warranty_sections(self, lot):
+        """One block per warranty of the serial, the latest first."""
+        warranties = lot.sudo().warranty_ids.sorted(
+            lambda w: (w.start_date or w.delivery_date, w.id)
+        )
+        if not warranties:
+            return []
+        states = dict(warranties._fields["state"]._description_selection(self.env))
+        sources = dict(warranties._fields["start_source"]._description_selection(self.env))
+        return [
+            traceability_pdf.Section(
+                title=self.env._("Warranty: %(policy)s", policy=warranty.policy_id.name),
+                rows=[
+                    (self.env._("Customer"), warranty.partner_id.display_name),
+                    (self.env._("Status"), states.get(warranty.state, "")),
+                    (
+                        self.env._("Cover"),
+                        self.env._(
+                            "%(start)s to %(end)s", start=warranty.start_date, end=warranty.end_date
+                        )
+                        if warranty.start_date
+                        else self.env._("Waiting for the customer's registration"),
+                    ),
+                    (self.env._("Started From"), sources.get(warranty.start_source, "")),
+                    *(
+                        [(self.env._("Stopped On"), str(warranty.closed_date))]
+                        if warranty.closed_date
+                        else []
+                    ),
+                ],
+            )
+            for warranty in reversed(warranties)
+        ]
 
     def _columns(self):
         return [

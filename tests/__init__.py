@@ -18,4 +18,8 @@ from . import (
     test_traceability_pdf,
     test_ui,
     test_uniqueness,
+    test_warranty,
+    test_warranty_claim,
+    test_warranty_report,
+    test_warranty_rules,
 )

@@ -142,3 +142,28 @@ class SerialCommon(TransactionCase):
         )
         returned.button_validate()
         return returned
+
+
+class WarrantyCommon(SerialCommon):
+    """Warranty policies on top of the serial flows: a 12-month standard one on
+    the product, a 30-day one on a category, a 12-month extended one."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        Policy = cls.env["serial.warranty.policy"]
+        cls.policy = Policy.create({"name": "SI 12 months", "duration": 12})
+        cls.category_policy = Policy.create(
+            {"name": "SI 30 days", "duration": 30, "duration_unit": "days"}
+        )
+        cls.extended_policy = Policy.create(
+            {"name": "SI extended 12 months", "duration": 12, "policy_type": "extended"}
+        )
+        cls.category = cls.env["product.category"].create(
+            {"name": "SI Warranty Category", "warranty_policy_id": cls.category_policy.id}
+        )
+        cls.product.write({"warranty_policy_id": cls.policy.id, "categ_id": cls.category.id})
+
+    @classmethod
+    def warranties(cls, lots):
+        return cls.env["serial.warranty"].search([("lot_id", "in", lots.ids)], order="id")

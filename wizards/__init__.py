@@ -1,1 +1,1 @@
-from . import serial_label_wizard
+from . import serial_label_wizard, serial_warranty_claim_override, serial_warranty_report_wizard
