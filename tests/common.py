@@ -87,6 +87,34 @@ class SerialCommon(TransactionCase):
         return picking
 
     @classmethod
+    def confirmed_delivery(cls, env, quantity, location=None):
+        """A confirmed delivery of ``quantity`` units of the product from
+        ``location`` (stock) to the customer, made in ``env``."""
+        source = location or cls.stock
+        picking = env["stock.picking"].create(
+            {
+                "picking_type_id": cls.picking_type_out.id,
+                "location_id": source.id,
+                "location_dest_id": cls.customer_loc.id,
+                "partner_id": cls.customer.id,
+                "move_ids": [
+                    Command.create(
+                        {
+                            "name": "out",
+                            "product_id": cls.product.id,
+                            "product_uom_qty": quantity,
+                            "product_uom": cls.product.uom_id.id,
+                            "location_id": source.id,
+                            "location_dest_id": cls.customer_loc.id,
+                        }
+                    )
+                ],
+            }
+        )
+        picking.action_confirm()
+        return picking
+
+    @classmethod
     def receive(cls, names, product=None):
         picking = cls._picking(
             cls.picking_type_in,

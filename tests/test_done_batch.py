@@ -122,29 +122,8 @@ class TestDoneBatch(SerialCommon):
             for picking in pickings
         ]
 
-    def delivery(self, env, quantity, source=None):
-        source = source or self.stock
-        picking = env["stock.picking"].create(
-            {
-                "picking_type_id": self.picking_type_out.id,
-                "location_id": source.id,
-                "location_dest_id": self.customer_loc.id,
-                "partner_id": self.customer.id,
-                "move_ids": [
-                    Command.create(
-                        {
-                            "name": "out",
-                            "product_id": self.product.id,
-                            "product_uom_qty": quantity,
-                            "product_uom": self.product.uom_id.id,
-                            "location_id": source.id,
-                            "location_dest_id": self.customer_loc.id,
-                        }
-                    )
-                ],
-            }
-        )
-        picking.action_confirm()
+    def delivery(self, env, quantity):
+        picking = self.confirmed_delivery(env, quantity)
         picking.action_assign()
         return picking
 

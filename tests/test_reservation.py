@@ -79,31 +79,6 @@ class TestBatchedReservation(SerialCommon):
 
         return spy
 
-    def delivery(self, env, quantity, location=None):
-        source = location or self.stock
-        picking = env["stock.picking"].create(
-            {
-                "picking_type_id": self.picking_type_out.id,
-                "location_id": source.id,
-                "location_dest_id": self.customer_loc.id,
-                "partner_id": self.customer.id,
-                "move_ids": [
-                    Command.create(
-                        {
-                            "name": "out",
-                            "product_id": self.product.id,
-                            "product_uom_qty": quantity,
-                            "product_uom": self.product.uom_id.id,
-                            "location_id": source.id,
-                            "location_dest_id": self.customer_loc.id,
-                        }
-                    )
-                ],
-            }
-        )
-        picking.action_confirm()
-        return picking
-
     def snapshot(self, env, *pickings):
         lines = [
             sorted(
@@ -129,7 +104,7 @@ class TestBatchedReservation(SerialCommon):
         self.receive([f"RS-{n}" for n in range(6)])
 
         def scenario(env):
-            picking = self.delivery(env, 4)
+            picking = self.confirmed_delivery(env, 4)
             return self.snapshot(env, picking)
 
         (lines,), (state,), quants = self.both_ways(scenario)
@@ -141,7 +116,7 @@ class TestBatchedReservation(SerialCommon):
         self.receive(["PA-1", "PA-2"])
 
         def scenario(env):
-            picking = self.delivery(env, 3)
+            picking = self.confirmed_delivery(env, 3)
             first = self.snapshot(env, picking)
             self.receive(["PA-3"])
             picking.action_assign()
@@ -157,8 +132,8 @@ class TestBatchedReservation(SerialCommon):
         self.receive(["EL-1", "EL-2", "EL-3"])
 
         def scenario(env):
-            first = self.delivery(env, 2)
-            second = self.delivery(env, 3)
+            first = self.confirmed_delivery(env, 2)
+            second = self.confirmed_delivery(env, 3)
             return self.snapshot(env, first, second)
 
         (first, second), _states, quants = self.both_ways(scenario)
@@ -181,7 +156,7 @@ class TestBatchedReservation(SerialCommon):
         )
 
         def scenario(env):
-            return self.snapshot(env, self.delivery(env, 3))
+            return self.snapshot(env, self.confirmed_delivery(env, 3))
 
         (lines,), _states, _quants = self.both_ways(scenario)
         self.assertEqual(
@@ -197,14 +172,14 @@ class TestBatchedReservation(SerialCommon):
         self.receive([f"BO-{n}" for n in range(4)])
 
         def scenario(env):
-            picking = self.delivery(env, 4)
+            picking = self.confirmed_delivery(env, 4)
             keep = picking.move_line_ids.sorted("id")[:3]
             keep.picked = True
             (picking.move_line_ids - keep).unlink()
             picking.with_context(cancel_backorder=False)._action_done()
             backorder = env["stock.picking"].search([("backorder_id", "=", picking.id)])
             returned = self.return_picking(picking, keep.lot_id[:1])
-            again = self.delivery(env, 1)
+            again = self.confirmed_delivery(env, 1)
             return self.snapshot(env, picking, backorder, returned, again)
 
         (done, backorder, _returned, again), states, _quants = self.both_ways(scenario)
