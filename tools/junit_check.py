@@ -21,7 +21,8 @@ def say(line):
     sys.stdout.write(f"{line}\n")
 
 
-LOG_ERROR = re.compile(r"^\d{4}-\d\d-\d\d [\d:,]+ \d+ (ERROR|CRITICAL) ")
+# anywhere in a line: with ``-s`` pytest's progress dots may come first
+LOG_ERROR = re.compile(r"\d{4}-\d\d-\d\d [\d:,]+ \d+ (ERROR|CRITICAL) ")
 
 
 def outcomes(path):
@@ -53,7 +54,7 @@ def check_addon(args):
     bad = {name: o for name, o in results.items() if o != "passed"}
     errors = []
     with open(args.log, errors="replace") as log:
-        errors = [line.rstrip() for line in log if LOG_ERROR.match(line)]
+        errors = [line.rstrip() for line in log if LOG_ERROR.search(line)]
     for name, outcome in sorted(bad.items()):
         say(f"addon tests: {outcome.upper()} {name}")
     for line in errors:
