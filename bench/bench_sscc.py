@@ -204,9 +204,9 @@ def run_flows(registry, args, native, flows):
                 with Timer(env) as palletize:
                     cases.write({"parent_id": pallet.id})
                     env.flush_all()
-        run.add("build", build.seconds, build.queries)
+        run.add("build", build)
         if not native:
-            run.add("palletize", palletize.seconds, palletize.queries)
+            run.add("palletize", palletize)
             lots = env["stock.lot"].search([("product_id", "=", product.id)])
             check(set(lots.mapped("sscc_pallet_id")) == {pallet}, "serials not on the pallet")
             packs = env["serial.event"].search_count(
@@ -220,9 +220,9 @@ def run_flows(registry, args, native, flows):
         packages = {"delivery_packages": cases, "delivery_pallet": pallet}.get(flow)
         with Timer(env) as timer:
             delivery = _deliver(env, warehouse, customer, product, size, parts, packages)
-        run.add(flow, timer.seconds, timer.queries)
+        run.add(flow, timer)
         for part, _label in PARTS:
-            run.add(f"{flow}:{part}", parts[part].seconds, parts[part].queries)
+            run.add(f"{flow}:{part}", parts[part])
         if not native:
             events = env["serial.event"].search_count(
                 [("picking_id", "=", delivery.id), ("event_type", "=", "delivery")]
