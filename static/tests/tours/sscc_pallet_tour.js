@@ -67,7 +67,13 @@ registry.category("web_tour.tours").add("serialized_inventory_sscc_pallet", {
             run: "click",
         },
         {
-            trigger: ".o_data_row:contains('SITOUR-SSCC-1')",
+            // the serials' list, grouped by product (the form has no groups)
+            content: "Unfold the product's serials",
+            trigger: ".o_list_view .o_group_header:contains('SI Tour Drill')",
+            run: "click",
+        },
+        {
+            trigger: ".o_list_view .o_group_header ~ .o_data_row:contains('SITOUR-SSCC-1')",
         },
     ],
 });
