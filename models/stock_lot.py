@@ -87,6 +87,15 @@ class StockLot(models.Model):
         "user has not typed another.",
     )
 
+    # warranty: see models/serial_warranty.py
+    warranty_ids = fields.One2many("serial.warranty", "lot_id", string="Warranties")
+    warranty_state = fields.Selection(
+        selection=lambda self: self.env["serial.warranty"]._fields["state"].selection,
+        compute="_compute_warranty",
+        string="Warranty",
+    )
+    warranty_end_date = fields.Date(compute="_compute_warranty", string="Warranty Until")
+
     _sql_constraints = [
         (
             UNIQUE_CONSTRAINT,
@@ -128,6 +137,27 @@ class StockLot(models.Model):
             base = (lot.company_id or self.env.company).gs1_digital_link_base_url
             lot.gs1_element_string = gs1.element_string(gtin, lot.name)
             lot.gs1_digital_link = gs1.digital_link(base or "https://id.gs1.org", gtin, lot.name)
+
+    @api.depends("warranty_ids.state", "warranty_ids.end_date")
+    def _compute_warranty(self):
+        """The serial's warranty as of today: in force (until the last day of
+        its standard and extended warranties), else waiting, else the latest."""
+        today = fields.Date.context_today(self)
+        for lot in self:
+            warranties = lot.sudo().warranty_ids
+            in_force = warranties.filtered(lambda w: w._cover().in_force(today))
+            if in_force:
+                # and the extended warranties that follow
+                in_force |= warranties.filtered(
+                    lambda w: w.state == "active" and w.start_date > today
+                )
+            current = (
+                in_force
+                or warranties.filtered(lambda w: w.state == "pending")
+                or warranties.sorted(lambda w: (w.end_date or today, w.id))[-1:]
+            )
+            lot.warranty_state = current[:1].state if not in_force else "active"
+            lot.warranty_end_date = max(current.mapped("end_date"), default=False) or False
 
     @api.model
     def default_get(self, fields_list):
@@ -215,6 +245,15 @@ class StockLot(models.Model):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "serialized_inventory.serial_event_action"
+        )
+        action["domain"] = [("lot_id", "=", self.id)]
+        action["context"] = {"default_lot_id": self.id}
+        return action
+
+    def action_view_warranties(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "serialized_inventory.serial_warranty_action"
         )
         action["domain"] = [("lot_id", "=", self.id)]
         action["context"] = {"default_lot_id": self.id}
@@ -470,46 +509,6 @@ class StockLot(models.Model):
             self.sudo().browse(lot_ids).write(
                 {"sscc_case_id": case_id or False, "sscc_pallet_id": pallet_id or False}
             )
-
-    # Warranty (see models/serial_warranty.py)
-
-    warranty_ids = fields.One2many("serial.warranty", "lot_id", string="Warranties")
-    warranty_state = fields.Selection(
-        selection=lambda self: self.env["serial.warranty"]._fields["state"].selection,
-        compute="_compute_warranty",
-        string="Warranty",
-    )
-    warranty_end_date = fields.Date(compute="_compute_warranty", string="Warranty Until")
-
-    @api.depends("warranty_ids.state", "warranty_ids.end_date")
-    def _compute_warranty(self):
-        """The serial's warranty as of today: in force (until the last day of
-        its standard and extended warranties), else waiting, else the latest."""
-        today = fields.Date.context_today(self)
-        for lot in self:
-            warranties = lot.sudo().warranty_ids
-            in_force = warranties.filtered(lambda w: w._cover().in_force(today))
-            if in_force:
-                # and the extended warranties that follow
-                in_force |= warranties.filtered(
-                    lambda w: w.state == "active" and w.start_date > today
-                )
-            current = (
-                in_force
-                or warranties.filtered(lambda w: w.state == "pending")
-                or warranties.sorted(lambda w: (w.end_date or today, w.id))[-1:]
-            )
-            lot.warranty_state = current[:1].state if not in_force else "active"
-            lot.warranty_end_date = max(current.mapped("end_date"), default=False) or False
-
-    def action_view_warranties(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "serialized_inventory.serial_warranty_action"
-        )
-        action["domain"] = [("lot_id", "=", self.id)]
-        action["context"] = {"default_lot_id": self.id}
-        return action
 
     def _warranty_recall_blocking(self):
         """``{lot id: reason}`` of the serials whose warranty claims a recall
