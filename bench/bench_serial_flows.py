@@ -209,6 +209,19 @@ def create_databases(args):
         print(f"  done in {time.perf_counter() - started:.0f} s", flush=True)
 
 
+def open_databases(args):
+    """Set Odoo up from the command line, create both databases if asked, and
+    return their registries, VACUUM ANALYZEd, with the environment lines."""
+    odoo.tools.config.parse_config(odoo_options(args), setup_logging=True)
+    if args.create:
+        create_databases(args)
+    native = registry_for(args.native_db, expect_addon=False)
+    addon = registry_for(args.addon_db, expect_addon=True)
+    vacuum(native)
+    vacuum(addon)
+    return native, addon, environment_lines([native, addon])
+
+
 def vacuum(registry):
     """Measure both databases in the same shape: no dead rows left by earlier runs."""
     with registry.cursor() as cr:

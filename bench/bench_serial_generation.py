@@ -27,11 +27,7 @@ from bench_serial_flows import (
     check,
     check_common_args,
     common_parser,
-    create_databases,
-    environment_lines,
-    odoo_options,
-    registry_for,
-    vacuum,
+    open_databases,
 )
 
 import odoo
@@ -178,15 +174,8 @@ def report_lines(args, results, env_lines):
 
 def main(argv=None):
     args = parse_args(argv)
-    odoo.tools.config.parse_config(odoo_options(args), setup_logging=True)
-    if args.create:
-        create_databases(args)
+    native, addon, env_lines = open_databases(args)
     results = []
-    native = registry_for(args.native_db, expect_addon=False)
-    addon = registry_for(args.addon_db, expect_addon=True)
-    env_lines = environment_lines([native, addon])
-    vacuum(native)
-    vacuum(addon)
     try:
         measure(native, 10, dialog_and_save, with_rule=False)  # warm-up
         for _key, _label, flow in FLOWS:

@@ -23,11 +23,7 @@ from bench_serial_flows import (
     check,
     check_common_args,
     common_parser,
-    create_databases,
-    environment_lines,
-    odoo_options,
-    registry_for,
-    vacuum,
+    open_databases,
 )
 
 import odoo
@@ -283,14 +279,7 @@ def report_lines(args, native_run, addon_run, env_lines):
 
 def main(argv=None):
     args = parse_args(argv)
-    odoo.tools.config.parse_config(odoo_options(args), setup_logging=True)
-    if args.create:
-        create_databases(args)
-    native = registry_for(args.native_db, expect_addon=False)
-    addon = registry_for(args.addon_db, expect_addon=True)
-    env_lines = environment_lines([native, addon])
-    vacuum(native)
-    vacuum(addon)
+    native, addon, env_lines = open_databases(args)
     native_run, addon_run = Run(), Run()
     try:
         for attempt in range(1, max(1, args.repeat) + 1):
