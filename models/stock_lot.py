@@ -242,19 +242,15 @@ class StockLot(models.Model):
             )
 
     def action_view_serial_events(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "serialized_inventory.serial_event_action"
-        )
-        action["domain"] = [("lot_id", "=", self.id)]
-        action["context"] = {"default_lot_id": self.id}
-        return action
+        return self._serial_records_action("serialized_inventory.serial_event_action")
 
     def action_view_warranties(self):
+        return self._serial_records_action("serialized_inventory.serial_warranty_action")
+
+    def _serial_records_action(self, xml_id):
+        """The window action ``xml_id`` on this serial's records."""
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "serialized_inventory.serial_warranty_action"
-        )
+        action = self.env["ir.actions.act_window"]._for_xml_id(xml_id)
         action["domain"] = [("lot_id", "=", self.id)]
         action["context"] = {"default_lot_id": self.id}
         return action
