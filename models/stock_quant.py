@@ -394,8 +394,12 @@ class StockQuant(models.Model):
         fnames = ["quantity", "reserved_quantity", "in_date"]
         quants = self.browse(update[0] for update in updates)
         if not self._serial_bulk_sql("write"):
-            for quant, (_id, quantity, reserved, in_date) in zip(quants, updates, strict=True):
-                quant.write(
+            # another module overrides write: one write per set of equal values
+            by_values = defaultdict(list)
+            for quant_id, *values in updates:
+                by_values[tuple(values)].append(quant_id)
+            for (quantity, reserved, in_date), ids in by_values.items():
+                self.browse(ids).write(
                     {"quantity": quantity, "reserved_quantity": reserved, "in_date": in_date}
                 )
             return

@@ -16,7 +16,7 @@ from odoo import Command, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 
-from ..models.stock_quant import NATIVE_DONE, SerialDoneBatch
+from ..models.stock_quant import NATIVE_DONE, SerialDoneBatch, StockQuant
 from .common import SerialCommon
 
 
@@ -351,3 +351,20 @@ class TestDoneBatch(SerialCommon):
         self.assertIn(True, self.batched_calls, "the customer side is still batched")
         self.assertTrue(lots)
         self.assertIn(("", "WH/Stock"), {quant[:2] for quant in quants})
+
+    def test_orm_writes_when_another_module_overrides_quants(self):
+        """With quants' create/write overridden elsewhere the batch writes
+        through the ORM, grouped, and ends as Odoo does."""
+        self.receive([f"DORM-{n}" for n in range(3)])
+        self.age_stock()
+
+        def scenario(env):
+            picking = self.delivery(env, 3)
+            picking.move_ids.picked = True
+            picking.button_validate()
+            return self.lines(picking)
+
+        with patch.object(StockQuant, "_serial_bulk_sql", autospec=True, return_value=False):
+            ((state, _lines),), quants = self.both_ways(scenario)
+        self.assertEqual(state, "done")
+        self.assertEqual(sum(quant[2] for quant in quants if quant[1] == "Partners/Customers"), 3)
