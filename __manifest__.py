@@ -2,7 +2,7 @@
 {
     "name": "Serialized Inventory",
     "summary": "Per-unit serial lifecycle, holder and an immutable event ledger",
-    "version": "18.0.2.0.0",
+    "version": "18.0.3.0.0",
     "category": "Inventory/Inventory",
     "website": "https://github.com/serialized-inventory/serialized_inventory",
     "author": "Serialized Inventory",
@@ -25,6 +25,9 @@
         "views/serial_warranty_claim_override_views.xml",
         "views/serial_warranty_analysis_views.xml",
         "views/serial_warranty_report_wizard_views.xml",
+        "data/serial_recall_data.xml",
+        "views/serial_recall_views.xml",
+        "views/serial_recall_wizard_views.xml",
         "reports/serialized_inventory_reports.xml",
         "views/serialized_inventory_menus.xml",
     ],

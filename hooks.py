@@ -10,6 +10,8 @@ BACKFILL_LOTS_PER_BATCH = 5000
 
 def post_init_hook(env):
     backfill_serial_history(env)
+    # the recall quarantine of the warehouses made before the addon
+    env["stock.warehouse"].with_context(active_test=False).search([])._create_missing_locations({})
 
 
 def backfill_serial_history(env):

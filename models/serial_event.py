@@ -283,6 +283,7 @@ class SerialEvent(models.Model):
         lots.invalidate_recordset(["serial_event_ids", "serial_event_count"])
         lots._apply_serial_events(lot_updates)
         self.env["serial.warranty"]._sync_from_serial_events(events)
+        self.env["serial.recall.line"].sudo()._sync_from_serial_events(events)
         # the units' cases and pallets after the move, with their pack/unpack events
         done = MoveLine.browse(line[0] for line in lines)
         done.result_package_id._detach_split_pallets()

@@ -95,6 +95,16 @@ class StockLot(models.Model):
         string="Warranty",
     )
     warranty_end_date = fields.Date(compute="_compute_warranty", string="Warranty Until")
+    recall_line_ids = fields.One2many("serial.recall.line", "lot_id", string="Recalls")
+    recall_blocked = fields.Boolean(
+        compute="_compute_recall",
+        search="_search_recall_blocked",
+        string="Recalled",
+        help="An active recall campaign holds the unit: it cannot be reserved or delivered.",
+    )
+    recall_id = fields.Many2one(
+        "serial.recall", compute="_compute_recall", string="Active Recall"
+    )
 
     _sql_constraints = [
         (
@@ -507,6 +517,23 @@ class StockLot(models.Model):
             )
 
     def _warranty_recall_blocking(self):
-        """``{lot id: reason}`` of the serials whose warranty claims a recall
-        blocks. None here: the recall feature overrides this."""
-        return {}
+        """``{lot id: reason}`` of the serials an active recall campaign holds:
+        their warranty claims are flagged."""
+        return {
+            lot_id: self.env._("%(recall)s, %(reason)s", recall=recall.name, reason=recall.reason)
+            for lot_id, recall in self.env["serial.recall"]._active_by_lot(self.ids).items()
+        }
+
+    def _search_recall_blocked(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Unsupported search on recalled serials."))
+        query = self.env["serial.recall.line"].sudo()._search([("recall_id.state", "=", "active")])
+        lots = query.subselect(SQL.identifier(query.table, "lot_id"))
+        blocked = (operator == "=") == value
+        return [("id", "in" if blocked else "not in", lots)]
+
+    def _compute_recall(self):
+        active = self.env["serial.recall"]._active_by_lot(self.ids)
+        for lot in self:
+            lot.recall_blocked = lot.id in active
+            lot.recall_id = active.get(lot.id, False)

@@ -7,6 +7,7 @@ from odoo.tools import float_is_zero
 
 from odoo.addons.stock.models.stock_move_line import StockMoveLine as CoreStockMoveLine
 
+from .serial_recall import BLOCKED_USAGES
 from .stock_quant import RESERVATION_BATCH, SerialReservationBatch
 
 # Context key that turns the batched serial reservation off (native behaviour).
@@ -38,6 +39,19 @@ class StockMove(models.Model):
         if done_moves:
             self.env["serial.event"]._record_move_lines(done_moves.move_line_ids.ids)
         return moves
+
+    def _action_assign(self, force_qty=False):
+        """Moves to a customer, into transit or into production reserve no
+        serial an active recall campaign holds."""
+        blocked = self.filtered(lambda move: move.location_dest_id.usage in BLOCKED_USAGES)
+        if blocked and self.env["serial.recall"].sudo().search_count(
+            [("state", "=", "active")], limit=1
+        ):
+            super(StockMove, blocked.with_context(serial_recall_exclude=True))._action_assign(
+                force_qty=force_qty
+            )
+            return super(StockMove, self - blocked)._action_assign(force_qty=force_qty)
+        return super()._action_assign(force_qty=force_qty)
 
     def _update_reserved_quantity(
         self, need, location_id, lot_id=None, package_id=None, owner_id=None, strict=True

@@ -23,6 +23,12 @@ class StockMoveLine(models.Model):
         if errors:
             raise ValidationError("\n\n".join(errors))
 
+    @api.constrains("lot_id", "location_dest_id")
+    def _check_recall_blocked(self):
+        """A serial of an active recall campaign is not reserved for, nor put
+        on, a transfer to a customer, into transit or into production."""
+        self.env["serial.recall"]._check_lines_not_recalled(self)
+
     def _check_company(self, fnames=None):
         """Odoo checks each line's linked records one line at a time; the
         lines of a transfer share most of them (product, locations, move...).

@@ -1,11 +1,20 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from collections import defaultdict
 
-from odoo import models
+from odoo import fields, models
 
 
 class StockPicking(models.Model):
     _inherit = "stock.picking"
+
+    serial_recall_id = fields.Many2one(
+        "serial.recall",
+        string="Recall",
+        readonly=True,
+        index="btree_not_null",
+        copy=False,
+        help="The recall campaign this transfer quarantines serials for.",
+    )
 
     def _action_done(self):
         self._take_returned_serials_from_packages()

@@ -259,6 +259,19 @@ class StockQuant(models.Model):
         )
 
     @api.model
+    def _get_gather_domain(
+        self, product_id, location_id, lot_id=None, package_id=None, owner_id=None, strict=False
+    ):
+        domain = super()._get_gather_domain(
+            product_id, location_id, lot_id, package_id, owner_id, strict
+        )
+        if self.env.context.get("serial_recall_exclude"):
+            domain = expression.AND(
+                [domain, ["|", ("lot_id", "=", False), ("lot_id.recall_blocked", "=", False)]]
+            )
+        return domain
+
+    @api.model
     def _update_available_quantity(
         self,
         product_id,

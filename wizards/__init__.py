@@ -1,1 +1,7 @@
-from . import serial_label_wizard, serial_warranty_claim_override, serial_warranty_report_wizard
+from . import (
+    serial_label_wizard,
+    serial_recall_wizard,
+    serial_recall_write_off,
+    serial_warranty_claim_override,
+    serial_warranty_report_wizard,
+)

@@ -1,0 +1,141 @@
+"""Recall rules, free of the ORM: where a unit is for a recall, which line
+statuses resolve it, how a typed, pasted or CSV list of serials is read and
+how a serial range is ordered.
+"""
+
+import csv
+import io
+import re
+from datetime import date
+
+from . import serial_lifecycle as lifecycle
+
+# Where a unit is, as the recall preview groups them.
+STOCK = "stock"
+TRANSIT = "transit"
+CUSTOMER = "customer"
+VENDOR = "vendor"
+GONE = "gone"  # scrapped, consumed or lost
+NOT_RECEIVED = "not_received"
+
+WHERE = (STOCK, TRANSIT, CUSTOMER, VENDOR, GONE, NOT_RECEIVED)
+
+_WHERE_OF_STATE = {
+    lifecycle.IN_STOCK: STOCK,
+    lifecycle.RETURNED: STOCK,
+    lifecycle.IN_TRANSIT: TRANSIT,
+    lifecycle.DELIVERED: CUSTOMER,
+    lifecycle.VENDOR_RETURNED: VENDOR,
+    lifecycle.SCRAPPED: GONE,
+    lifecycle.CONSUMED: GONE,
+    lifecycle.LOST: GONE,
+    lifecycle.NEW: NOT_RECEIVED,
+}
+
+
+def where(lifecycle_state):
+    """The preview group of a serial in ``lifecycle_state``."""
+    return _WHERE_OF_STATE.get(lifecycle_state, NOT_RECEIVED)
+
+
+def states_of(group):
+    """The lifecycle states grouped under ``group``."""
+    return tuple(state for state, key in _WHERE_OF_STATE.items() if key == group)
+
+
+# Line statuses.
+OPEN = "open"
+NOTIFIED = "notified"
+RETURNED = "returned"
+REMEDIED = "remedied"
+DESTROYED = "destroyed"
+UNREACHABLE = "unreachable"
+
+STATUSES = (OPEN, NOTIFIED, RETURNED, REMEDIED, DESTROYED, UNREACHABLE)
+# The unit is out of the customers' hands: back with us, fixed or destroyed.
+RESOLVED = (RETURNED, REMEDIED, DESTROYED)
+# Ledger events that take a unit back or destroy it while a line waits for it.
+WAITING = (OPEN, NOTIFIED, UNREACHABLE)
+
+
+def is_resolved(status, written_off=False):
+    """Whether a line counts as done for closing its campaign."""
+    return written_off or status in RESOLVED
+
+
+def progress(statuses_written_off):
+    """Percentage of resolved lines of ``[(status, written_off)]`` (100 when empty)."""
+    total = len(statuses_written_off)
+    if not total:
+        return 100.0
+    done = sum(1 for status, off in statuses_written_off if is_resolved(status, off))
+    return 100.0 * done / total
+
+
+# Serial lists -----------------------------------------------------------------
+
+_SEPARATORS = re.compile(r"[\r\n,;\t]+")
+_HEADERS = ("serial", "serial number", "serial_number", "lot", "lot_id", "name", "sn", "lot/serial")
+
+
+def parse_serial_list(text):
+    """The serials of a typed or pasted list: one per line, or separated by
+    commas, semicolons or tabs; blanks are dropped, surrounding spaces
+    stripped, order kept and repeats removed."""
+    seen = {}
+    for item in _SEPARATORS.split(text or ""):
+        name = item.strip()
+        if name:
+            seen.setdefault(name, None)
+    return list(seen)
+
+
+def parse_serial_csv(data):
+    """The serials of a CSV file (bytes): the column headed like a serial
+    (``serial``, ``lot``, ``name``...) when the first row is a header, else
+    the first column. Delimiter sniffed among ``, ; tab``; UTF-8 (with or
+    without BOM), falling back to Latin-1.
+
+    :raises ValueError: when the file is not text
+    """
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("latin-1")
+    if "\x00" in text:
+        raise ValueError("not a text file")
+    sample = text[:4096]
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    rows = [row for row in csv.reader(io.StringIO(text), dialect) if any(c.strip() for c in row)]
+    if not rows:
+        return []
+    column = 0
+    header = [cell.strip().lower() for cell in rows[0]]
+    for index, title in enumerate(header):
+        if title in _HEADERS:
+            column = index
+            rows = rows[1:]
+            break
+    return parse_serial_list("\n".join(row[column] for row in rows if len(row) > column))
+
+
+# Serial ranges ----------------------------------------------------------------
+
+
+def sequence_key(parts):
+    """Order of a serial parsed by a format rule (``FormatRule.parse``): its
+    date (sequences may restart each period), then its sequence number;
+    ``None`` when the rule has no sequence part."""
+    if parts is None or parts.get("seq") is None:
+        return None
+    return (parts.get("date") or date.min, parts["seq"])
+
+
+def in_range(key, low, high):
+    """Whether ``key`` lies between ``low`` and ``high``, in either order."""
+    if low > high:
+        low, high = high, low
+    return low <= key <= high
