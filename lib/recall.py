@@ -6,7 +6,6 @@ how a serial range is ordered.
 import csv
 import io
 import re
-from datetime import date
 
 from . import serial_lifecycle as lifecycle
 
@@ -127,11 +126,19 @@ def parse_serial_csv(data):
 
 def sequence_key(parts):
     """Order of a serial parsed by a format rule (``FormatRule.parse``): its
-    date (sequences may restart each period), then its sequence number;
-    ``None`` when the rule has no sequence part."""
+    date parts from the year down (sequences may restart each period), then
+    its sequence number; ``None`` when the rule has no sequence part."""
     if parts is None or parts.get("seq") is None:
         return None
-    return (parts.get("date") or date.min, parts["seq"])
+    year = parts.get("yyyy") or (2000 + parts["yy"] if parts.get("yy") is not None else 0)
+    return (
+        year,
+        parts.get("mm") or 0,
+        parts.get("ww") or 0,
+        parts.get("ddd") or 0,
+        parts.get("dd") or 0,
+        parts["seq"],
+    )
 
 
 def in_range(key, low, high):

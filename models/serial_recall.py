@@ -27,6 +27,8 @@ class SerialRecall(models.Model):
     _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "id desc"
     _check_company_auto = True
+    # warehouse staff who quarantine or update serials log it on the campaign
+    _mail_post_access = "read"
 
     name = fields.Char(
         string="Reference", required=True, readonly=True, copy=False, default="/", index=True
@@ -188,7 +190,7 @@ class SerialRecall(models.Model):
         self._check_recall_manager(self.env._("start"))
         self._check_state(("draft",), self.env._("start"))
         for recall in self:
-            if not recall.line_ids:
+            if not recall.line_count:
                 raise UserError(
                     self.env._("Recall %(recall)s has no serial to recall.", recall=recall.name)
                 )
@@ -205,6 +207,15 @@ class SerialRecall(models.Model):
             )
         return True
 
+    def _lot_ids(self):
+        """The campaign's serials (ids), without loading its lines."""
+        self.ensure_one()
+        self.env["serial.recall.line"].flush_model(["recall_id", "lot_id"])
+        self.env.cr.execute(
+            SQL("SELECT lot_id FROM serial_recall_line WHERE recall_id = %s", self.id)
+        )
+        return [row[0] for row in self.env.cr.fetchall()]
+
     def _release_blocked_reservations(self):
         """Unreserve the campaign's serials from transfers they may no longer
         go on; returns how many reservations were released."""
@@ -214,7 +225,7 @@ class SerialRecall(models.Model):
             .sudo()
             .search(
                 [
-                    ("lot_id", "in", self.line_ids.lot_id.ids),
+                    ("lot_id", "in", self._lot_ids()),
                     ("state", "not in", ("done", "cancel")),
                     ("location_dest_id.usage", "in", BLOCKED_USAGES),
                 ]
@@ -237,17 +248,20 @@ class SerialRecall(models.Model):
         self._check_recall_manager(self.env._("close"))
         self._check_state(("active",), self.env._("close"))
         for recall in self:
-            pending = recall.line_ids.filtered(lambda line: not line.is_resolved)
+            domain = [("recall_id", "=", recall.id), ("is_resolved", "=", False)]
+            pending = self.env["serial.recall.line"].search_count(domain)
             if pending:
-                names = pending[:SHOWN].mapped("lot_id.name")
-                more = len(pending) - len(names)
+                names = (
+                    self.env["serial.recall.line"].search(domain, limit=SHOWN).lot_id.mapped("name")
+                )
+                more = pending - len(names)
                 raise UserError(
                     self.env._(
                         "Recall %(recall)s cannot be closed: %(count)s serials are neither "
                         "returned, remedied nor destroyed, nor written off with a reason: "
                         "%(serials)s%(more)s.",
                         recall=recall.name,
-                        count=len(pending),
+                        count=pending,
                         serials=", ".join(names),
                         more=self.env._(" and %(count)s more", count=more) if more else "",
                     )
@@ -261,7 +275,6 @@ class SerialRecall(models.Model):
         self.ensure_one()
         self._check_state(("active",), self.env._("quarantine the serials of"))
         pickings = self.env["stock.picking"]
-        lots = self.line_ids.lot_id
         self.env["stock.quant"].flush_model()
         self.env.cr.execute(
             SQL(
@@ -272,9 +285,9 @@ class SerialRecall(models.Model):
               JOIN stock_location AS location ON location.id = quant.location_id
              WHERE quant.lot_id = ANY(%s) AND quant.quantity > 0
                AND location.usage = 'internal' AND location.warehouse_id IS NOT NULL
-               AND NOT location.serial_quarantine
+               AND NOT COALESCE(location.serial_quarantine, FALSE)
                 """,
-                lots.ids,
+                self._lot_ids(),
             )
         )
         by_warehouse = defaultdict(list)
@@ -353,9 +366,7 @@ class SerialRecall(models.Model):
                                 "picking_id": picking.id,
                             }
                         )
-                        for lot_id, location_id, package_id, owner_id in by_product[
-                            move.product_id
-                        ]
+                        for lot_id, location_id, package_id, owner_id in by_product[move.product_id]
                     ],
                     "picked": True,
                 }
@@ -435,7 +446,6 @@ class SerialRecall(models.Model):
         per customer (then our stock, transit and the rest), the same for the
         PDF and the XLSX."""
         self.ensure_one()
-        _ = self.env._
         statuses = dict(
             self.env["serial.recall.line"]._fields["status"]._description_selection(self.env)
         )
@@ -443,14 +453,14 @@ class SerialRecall(models.Model):
             self.env["serial.recall.line"]._fields["place"]._description_selection(self.env)
         )
         columns = [
-            layout.Column(_("Product"), width=2.2),
-            layout.Column(_("Serial Number"), width=1.6),
-            layout.Column(_("Location"), width=1.8),
-            layout.Column(_("Status"), width=1.0),
-            layout.Column(_("Notified"), layout.DATE, width=0.9),
-            layout.Column(_("Returned"), layout.DATE, width=0.9),
-            layout.Column(_("Resolved"), layout.DATE, width=0.9),
-            layout.Column(_("Written Off"), width=1.6),
+            layout.Column(self.env._("Product"), width=2.2),
+            layout.Column(self.env._("Serial Number"), width=1.6),
+            layout.Column(self.env._("Location"), width=1.8),
+            layout.Column(self.env._("Status"), width=1.0),
+            layout.Column(self.env._("Notified"), layout.DATE, width=0.9),
+            layout.Column(self.env._("Returned"), layout.DATE, width=0.9),
+            layout.Column(self.env._("Resolved"), layout.DATE, width=0.9),
+            layout.Column(self.env._("Written Off"), width=1.6),
         ]
         tables = []
         for title, lines in self._export_groups(places):
@@ -471,17 +481,20 @@ class SerialRecall(models.Model):
         severities = dict(self._fields["severity"]._description_selection(self.env))
         states = dict(self._fields["state"]._description_selection(self.env))
         return layout.Report(
-            title=_("Recall %(recall)s: affected serials", recall=self.name),
+            title=self.env._("Recall %(recall)s: affected serials", recall=self.name),
             parameters=[
-                (_("Reason"), self.reason),
-                (_("Severity"), severities[self.severity]),
-                (_("State"), states[self.state]),
-                (_("Started"), self.date_start and format_datetime(self.env, self.date_start)),
-                (_("Serials"), self.line_count),
-                (_("Resolved"), f"{self.resolved_count} ({self.progress:.0f} %)"),
+                (self.env._("Reason"), self.reason),
+                (self.env._("Severity"), severities[self.severity]),
+                (self.env._("State"), states[self.state]),
+                (
+                    self.env._("Started"),
+                    self.date_start and format_datetime(self.env, self.date_start),
+                ),
+                (self.env._("Serials"), self.line_count),
+                (self.env._("Resolved"), f"{self.resolved_count} ({self.progress:.0f} %)"),
             ],
             tables=tables,
-            empty=_("No serial."),
+            empty=self.env._("No serial."),
         )
 
     def _export_groups(self, places):
@@ -502,26 +515,25 @@ class SerialRecall(models.Model):
 
     def _export_rows(self):
         """Flat rows of the CSV: a header then one row per serial."""
-        _ = self.env._
         line_fields = self.env["serial.recall.line"]._fields
         statuses = dict(line_fields["status"]._description_selection(self.env))
         places = dict(line_fields["place"]._description_selection(self.env))
         rows = [
             [
-                _("Recall"),
-                _("Customer"),
-                _("Email"),
-                _("Phone"),
-                _("Product"),
-                _("Internal Reference"),
-                _("Serial Number"),
-                _("Where"),
-                _("Location"),
-                _("Status"),
-                _("Notified"),
-                _("Returned"),
-                _("Resolved"),
-                _("Written Off"),
+                self.env._("Recall"),
+                self.env._("Customer"),
+                self.env._("Email"),
+                self.env._("Phone"),
+                self.env._("Product"),
+                self.env._("Internal Reference"),
+                self.env._("Serial Number"),
+                self.env._("Where"),
+                self.env._("Location"),
+                self.env._("Status"),
+                self.env._("Notified"),
+                self.env._("Returned"),
+                self.env._("Resolved"),
+                self.env._("Written Off"),
             ]
         ]
         for _title, lines in self._export_groups(places):
@@ -577,9 +589,7 @@ class SerialRecall(models.Model):
         )
 
     def action_print_pdf(self):
-        return self.env.ref("serialized_inventory.action_report_serial_recall").report_action(
-            self
-        )
+        return self.env.ref("serialized_inventory.action_report_serial_recall").report_action(self)
 
     # ------------------------------------------------------------------
     # Blocking
@@ -613,9 +623,11 @@ class SerialRecall(models.Model):
         """Refuse move lines that would reserve or deliver a serial of an
         active campaign (to a customer, into transit or production)."""
         lines = move_lines.filtered(
-            lambda line: line.lot_id
-            and line.state not in ("done", "cancel")
-            and line.location_dest_id.usage in BLOCKED_USAGES
+            lambda line: (
+                line.lot_id
+                and line.state not in ("done", "cancel")
+                and line.location_dest_id.usage in BLOCKED_USAGES
+            )
         )
         if not lines:
             return
@@ -644,4 +656,3 @@ class SerialRecall(models.Model):
                 lines="\n".join(messages),
             )
         )
-

@@ -10,26 +10,24 @@ from ..lib import serial_lifecycle as lifecycle
 
 
 def _place_selection(model):
-    _ = model.env._
     return [
-        (rules.STOCK, _("In Our Stock")),
-        (rules.TRANSIT, _("In Transit")),
-        (rules.CUSTOMER, _("At Customer")),
-        (rules.VENDOR, _("At Vendor")),
-        (rules.GONE, _("Scrapped, Consumed or Lost")),
-        (rules.NOT_RECEIVED, _("Not Received")),
+        (rules.STOCK, model.env._("In Our Stock")),
+        (rules.TRANSIT, model.env._("In Transit")),
+        (rules.CUSTOMER, model.env._("At Customer")),
+        (rules.VENDOR, model.env._("At Vendor")),
+        (rules.GONE, model.env._("Scrapped, Consumed or Lost")),
+        (rules.NOT_RECEIVED, model.env._("Not Received")),
     ]
 
 
 def _status_selection(model):
-    _ = model.env._
     return [
-        (rules.OPEN, _("Open")),
-        (rules.NOTIFIED, _("Notified")),
-        (rules.RETURNED, _("Returned")),
-        (rules.REMEDIED, _("Remedied")),
-        (rules.DESTROYED, _("Destroyed")),
-        (rules.UNREACHABLE, _("Unreachable")),
+        (rules.OPEN, model.env._("Open")),
+        (rules.NOTIFIED, model.env._("Notified")),
+        (rules.RETURNED, model.env._("Returned")),
+        (rules.REMEDIED, model.env._("Remedied")),
+        (rules.DESTROYED, model.env._("Destroyed")),
+        (rules.UNREACHABLE, model.env._("Unreachable")),
     ]
 
 
@@ -96,9 +94,7 @@ class SerialRecallLine(models.Model):
     date_resolved = fields.Datetime(string="Resolved On", readonly=True)
     notice_id = fields.Many2one("serial.recall.notice", readonly=True, index="btree_not_null")
     lifecycle_state = fields.Selection(related="lot_id.lifecycle_state", string="Now")
-    current_location_id = fields.Many2one(
-        related="lot_id.current_location_id", string="Now At"
-    )
+    current_location_id = fields.Many2one(related="lot_id.current_location_id", string="Now At")
 
     _sql_constraints = [
         ("recall_lot_uniq", "unique(recall_id, lot_id)", "A serial is listed once per recall."),
@@ -115,9 +111,7 @@ class SerialRecallLine(models.Model):
 
     def _check_can_update(self):
         if not self.env.user.has_group("serialized_inventory.group_serial_manager"):
-            raise UserError(
-                self.env._("Only inventory managers can update recalled serials.")
-            )
+            raise UserError(self.env._("Only inventory managers can update recalled serials."))
         closed = self.filtered(lambda line: line.recall_id.state != "active")
         if closed:
             raise UserError(

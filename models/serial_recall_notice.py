@@ -40,7 +40,7 @@ class SerialRecallNotice(models.Model):
     )
     failure_reason = fields.Char(readonly=True)
     date_sent = fields.Datetime(readonly=True)
-    message_id = fields.Many2one("mail.message", string="Message", readonly=True)
+    message_id = fields.Many2one("mail.message", readonly=True)
 
     def _compute_line_count(self):
         counts = dict(
@@ -121,7 +121,9 @@ class SerialRecallNotice(models.Model):
                 for name in ("subject", "body_html", "email_from")
             }
             for notice in notices:
-                message = notice.partner_id.sudo().message_post(
+                # queued for the mail queue, not sent inside this transaction
+                partner = notice.partner_id.sudo().with_context(mail_notify_force_send=False)
+                message = partner.message_post(
                     body=rendered["body_html"][notice.id],
                     subject=rendered["subject"][notice.id],
                     email_from=rendered["email_from"][notice.id] or None,

@@ -102,9 +102,7 @@ class StockLot(models.Model):
         string="Recalled",
         help="An active recall campaign holds the unit: it cannot be reserved or delivered.",
     )
-    recall_id = fields.Many2one(
-        "serial.recall", compute="_compute_recall", string="Active Recall"
-    )
+    recall_id = fields.Many2one("serial.recall", compute="_compute_recall", string="Active Recall")
 
     _sql_constraints = [
         (

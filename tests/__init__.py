@@ -7,6 +7,8 @@ from . import (
     test_label_render,
     test_ledger,
     test_lifecycle,
+    test_recall,
+    test_recall_lib,
     test_reports,
     test_reservation,
     test_serial_format,

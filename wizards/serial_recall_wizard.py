@@ -4,7 +4,7 @@ from collections import defaultdict
 from datetime import datetime, time, timedelta
 
 import pytz
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from odoo import fields, models
 from odoo.exceptions import AccessError, UserError
@@ -46,11 +46,9 @@ class SerialRecallWizard(models.TransientModel):
     )
     batch_codes = fields.Char(
         string="Batches",
-        help="Batch codes as the serials' format rule writes them ({batch}), separated by "
-        "commas.",
+        help="Batch codes as the serials' format rule writes them ({batch}), separated by commas.",
     )
     serial_list = fields.Text(
-        string="Serial List",
         help="Serials typed or pasted: one per line, or separated by commas, semicolons or tabs.",
     )
     serial_file = fields.Binary(string="Serials CSV", attachment=False)
@@ -204,12 +202,11 @@ class SerialRecallWizard(models.TransientModel):
             scope in words)
         """
         self.ensure_one()
-        _ = self.env._
         names = self._listed_serials()
         batches = [code.strip() for code in (self.batch_codes or "").split(",") if code.strip()]
         ranged = bool(self.range_from or self.range_to)
         if ranged and not (self.range_from and self.range_to):
-            raise UserError(_("A serial range needs both its first and its last serial."))
+            raise UserError(self.env._("A serial range needs both its first and its last serial."))
         given = [
             self.product_ids,
             self.lot_ids,
@@ -222,7 +219,7 @@ class SerialRecallWizard(models.TransientModel):
         ]
         if not any(given):
             raise UserError(
-                _(
+                self.env._(
                     "The recall scope is empty: choose products, serials, batches, a serial "
                     "list or range, receipt or production dates, or suppliers."
                 )
@@ -235,16 +232,22 @@ class SerialRecallWizard(models.TransientModel):
         if self.product_ids:
             where.append(SQL("lot.product_id = ANY(%s)", self.product_ids.ids))
             criteria.append(
-                _("Products: %(products)s", products=", ".join(self.product_ids.mapped("display_name")))
+                self.env._(
+                    "Products: %(products)s",
+                    products=", ".join(self.product_ids.mapped("display_name")),
+                )
             )
         if self.lot_ids:
             where.append(SQL("lot.id = ANY(%s)", self.lot_ids.ids))
+            shown = self.lot_ids[:PREVIEW_SERIALS].mapped("name")
+            more = len(self.lot_ids) - len(shown)
             criteria.append(
-                _("Serials: %(serials)s", serials=", ".join(self.lot_ids.mapped("name")))
+                self.env._("Serials: %(serials)s", serials=", ".join(shown))
+                + (self.env._(" and %(count)s more", count=more) if more else "")
             )
         if names:
             where.append(SQL("lot.name = ANY(%s)", names))
-            criteria.append(_("Serial list: %(count)s serials", count=len(names)))
+            criteria.append(self.env._("Serial list: %(count)s serials", count=len(names)))
         start, end = self._utc_bounds(self.receipt_date_from, self.receipt_date_to)
         if start:
             where.append(SQL("lot.first_receipt_date >= %s", start))
@@ -252,7 +255,7 @@ class SerialRecallWizard(models.TransientModel):
             where.append(SQL("lot.first_receipt_date < %s", end))
         if start or end:
             criteria.append(
-                _(
+                self.env._(
                     "Received from %(start)s until %(end)s",
                     start=self.receipt_date_from or "…",
                     end=self.receipt_date_to or "…",
@@ -270,7 +273,10 @@ class SerialRecallWizard(models.TransientModel):
                 )
             )
             criteria.append(
-                _("Suppliers: %(suppliers)s", suppliers=", ".join(self.supplier_ids.mapped("display_name")))
+                self.env._(
+                    "Suppliers: %(suppliers)s",
+                    suppliers=", ".join(self.supplier_ids.mapped("display_name")),
+                )
             )
         start, end = self._utc_bounds(self.production_date_from, self.production_date_to)
         if start or end:
@@ -285,7 +291,7 @@ class SerialRecallWizard(models.TransientModel):
                 )
             )
             criteria.append(
-                _(
+                self.env._(
                     "Produced from %(start)s until %(end)s",
                     start=self.production_date_from or "…",
                     end=self.production_date_to or "…",
@@ -315,7 +321,9 @@ class SerialRecallWizard(models.TransientModel):
             sources = self._trace_production(lot_ids)
             if sources:
                 criteria.append(
-                    _("With %(count)s finished products that consumed them", count=len(sources))
+                    self.env._(
+                        "With %(count)s finished products that consumed them", count=len(sources)
+                    )
                 )
                 lot_ids = sorted(set(lot_ids) | set(sources))
         return {"lot_ids": lot_ids, "sources": sources, "unknown": unknown, "criteria": criteria}
@@ -325,7 +333,6 @@ class SerialRecallWizard(models.TransientModel):
         rule of the serial's product: batches are its ``{batch}`` part; a
         range runs in the rule's sequence order (date, then number) when
         both ends follow the rule, else in name order."""
-        _ = self.env._
         Product = self.env["product.product"]
         engines = {}
         for product in Product.browse({row[2] for row in rows}):
@@ -339,7 +346,11 @@ class SerialRecallWizard(models.TransientModel):
             engines[product.id] = (engine, rule._values(product) if rule else {})
         bounds = {}
         by_sequence, by_name = set(), set()
-        low, high = sorted([self.range_from.strip(), self.range_to.strip()]) if self.range_from else ("", "")
+        low, high = (
+            sorted([self.range_from.strip(), self.range_to.strip()])
+            if self.range_from
+            else ("", "")
+        )
 
         def parts(product_id, name):
             engine, values = engines[product_id]
@@ -350,7 +361,7 @@ class SerialRecallWizard(models.TransientModel):
 
         kept = []
         for row in rows:
-            lot_id, name, product_id = row
+            _lot_id, name, product_id = row
             serial_parts = None
             if batches:
                 serial_parts = parts(product_id, name)
@@ -375,18 +386,18 @@ class SerialRecallWizard(models.TransientModel):
                         continue
             kept.append(row)
         if batches:
-            criteria.append(_("Batches: %(batches)s", batches=", ".join(batches)))
+            criteria.append(self.env._("Batches: %(batches)s", batches=", ".join(batches)))
         if self.range_from:
             criteria.append(
-                _(
+                self.env._(
                     "Serials %(first)s to %(last)s (%(order)s)",
                     first=self.range_from.strip(),
                     last=self.range_to.strip(),
-                    order=_("in the format rule's sequence")
+                    order=self.env._("in the format rule's sequence")
                     if by_sequence and not by_name
-                    else _("in name order")
+                    else self.env._("in name order")
                     if by_name and not by_sequence
-                    else _("by sequence where a format rule applies, else by name"),
+                    else self.env._("by sequence where a format rule applies, else by name"),
                 )
             )
         return kept
@@ -464,10 +475,9 @@ class SerialRecallWizard(models.TransientModel):
         return groups
 
     def _preview_html(self, scope):
-        _ = self.env._
         lot_ids = scope["lot_ids"]
         if not lot_ids:
-            body = Markup("<p class='alert alert-warning'>%s</p>") % _(
+            body = Markup("<p class='alert alert-warning'>%s</p>") % self.env._(
                 "No serial matches this scope."
             )
             return body + self._unknown_html(scope)
@@ -475,14 +485,21 @@ class SerialRecallWizard(models.TransientModel):
         places = dict(
             self.env["serial.recall.line"]._fields["place"]._description_selection(self.env)
         )
-        states = dict(self.env["stock.lot"]._fields["lifecycle_state"]._description_selection(self.env))
+        states = dict(
+            self.env["stock.lot"]._fields["lifecycle_state"]._description_selection(self.env)
+        )
         locations = self.env["stock.location"].browse(
             [key for place in (rules.STOCK, rules.TRANSIT) for key in groups.get(place, {}) if key]
         )
         partners = self.env["res.partner"].browse(
-            [key for place in (rules.CUSTOMER, rules.VENDOR) for key in groups.get(place, {}) if key]
+            [
+                key
+                for place in (rules.CUSTOMER, rules.VENDOR)
+                for key in groups.get(place, {})
+                if key
+            ]
         )
-        html = Markup("<p><strong>%s</strong></p>") % _(
+        html = Markup("<p><strong>%s</strong></p>") % self.env._(
             "%(count)s serials affected.", count=len(lot_ids)
         )
         html += Markup("<p class='text-muted'>%s</p>") % "; ".join(scope["criteria"])
@@ -496,13 +513,13 @@ class SerialRecallWizard(models.TransientModel):
             for key, (count, names) in entries.items():
                 if place in (rules.STOCK, rules.TRANSIT):
                     location = locations.browse(key)
-                    title = location.complete_name or _("Unknown location")
+                    title = location.complete_name or self.env._("Unknown location")
                     if location.warehouse_id:
                         title = f"{location.warehouse_id.name}: {title}"
                     detail = ""
                 elif place in (rules.CUSTOMER, rules.VENDOR):
                     partner = partners.browse(key)
-                    title = partner.display_name or _("Unknown holder")
+                    title = partner.display_name or self.env._("Unknown holder")
                     detail = " · ".join(filter(None, [partner.email, partner.phone]))
                 else:
                     title, detail = states.get(key, key), ""
@@ -510,18 +527,23 @@ class SerialRecallWizard(models.TransientModel):
             html += Markup(
                 "<table class='table table-sm o_serial_recall_preview'><thead><tr>"
                 "<th>%s</th><th>%s</th><th class='text-end'>%s</th><th>%s</th></tr></thead><tbody>"
-            ) % (_("Where"), _("Contact"), _("Serials"), _("Serial Numbers"))
+            ) % (
+                self.env._("Where"),
+                self.env._("Contact"),
+                self.env._("Serials"),
+                self.env._("Serial Numbers"),
+            )
             for title, detail, count, names in sorted(rows, key=lambda row: str(row[0])):
                 more = count - len(names)
                 shown = ", ".join(names)
                 if more > 0:
-                    shown += " " + _("… and %(count)s more", count=more)
+                    shown += " " + self.env._("… and %(count)s more", count=more)
                 html += Markup(
                     "<tr><td>%s</td><td>%s</td><td class='text-end'>%s</td><td>%s</td></tr>"
                 ) % (title, detail, count, shown)
             html += Markup("</tbody></table>")
         if scope["sources"]:
-            html += Markup("<p>%s</p>") % _(
+            html += Markup("<p>%s</p>") % self.env._(
                 "%(count)s of them are finished products recalled because they consumed an "
                 "affected serial.",
                 count=len(scope["sources"]),
@@ -567,7 +589,8 @@ class SerialRecallWizard(models.TransientModel):
                    lot.current_location_id, location.warehouse_id,
                    CASE WHEN lot.lifecycle_state IN %(held)s THEN lot.current_holder_id END,
                    source.consumed,
-                   CASE WHEN lot.lifecycle_state = %(scrapped)s THEN %(destroyed)s ELSE %(open)s END,
+                   CASE WHEN lot.lifecycle_state = %(scrapped)s
+                        THEN %(destroyed)s ELSE %(open)s END,
                    lot.lifecycle_state = %(scrapped)s, FALSE,
                    CASE WHEN lot.lifecycle_state = %(scrapped)s THEN (
                        SELECT max(event.date) FROM serial_event AS event
@@ -594,4 +617,3 @@ class SerialRecallWizard(models.TransientModel):
             )
         )
         recall.invalidate_recordset(["line_ids"])
-

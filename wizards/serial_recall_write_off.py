@@ -13,4 +13,3 @@ class SerialRecallWriteOff(models.TransientModel):
         self.ensure_one()
         self.line_ids._write_off(self.reason)
         return {"type": "ir.actions.act_window_close"}
-
