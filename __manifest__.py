@@ -26,14 +26,15 @@
         "views/serial_warranty_analysis_views.xml",
         "views/serial_warranty_report_wizard_views.xml",
         "data/serial_recall_data.xml",
-        "views/serial_recall_views.xml",
         "views/serial_recall_wizard_views.xml",
+        "views/serial_recall_views.xml",
         "reports/serialized_inventory_reports.xml",
         "views/serialized_inventory_menus.xml",
     ],
     "demo": [
         "demo/serialized_inventory_demo.xml",
         "demo/serial_warranty_demo.xml",
+        "demo/serial_recall_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

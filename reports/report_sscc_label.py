@@ -60,7 +60,7 @@ class ReportSsccLabel(models.AbstractModel):
         lines = [
             self.env._(
                 "%(quantity)s x %(product)s",
-                quantity=f"{quantity:g}",
+                quantity=format(quantity, "g"),
                 product=product.display_name,
             )
             for product, quantity in sorted(totals.items(), key=lambda item: -item[1])

@@ -9,6 +9,7 @@ from . import (
     test_lifecycle,
     test_recall,
     test_recall_lib,
+    test_recall_ui,
     test_reports,
     test_reservation,
     test_serial_format,

@@ -170,6 +170,22 @@ class TestWarrantyClaim(WarrantyCommon):
                 self.claim(), "recalled", "Serial C-1 is recalled: battery recall RC-7"
             )
 
+    def test_serial_of_an_active_recall(self):
+        wizard = self.env["serial.recall.wizard"].create(
+            {"lot_ids": [(6, 0, self.lots[0].ids)], "reason": "Battery may overheat"}
+        )
+        recall = self.env["serial.recall"].browse(wizard.action_confirm()["res_id"])
+        claim = self.claim()
+        claim.action_submit()
+        self.assertFalse(self.failed(claim), "a draft recall blocks nothing")
+        claim.action_cancel()
+        recall.action_activate()
+        self.assert_fails(
+            self.claim(),
+            "recalled",
+            f"Serial C-1 is recalled: {recall.name}, Battery may overheat",
+        )
+
     def test_another_open_claim_on_the_serial(self):
         first = self.claim()
         first.action_submit()
