@@ -2,7 +2,7 @@
 from collections import defaultdict
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
 from ..lib import recall as rules
@@ -99,6 +99,18 @@ class SerialRecallLine(models.Model):
     _sql_constraints = [
         ("recall_lot_uniq", "unique(recall_id, lot_id)", "A serial is listed once per recall."),
     ]
+
+    @api.constrains("written_off", "write_off_reason")
+    def _check_write_off_reason(self):
+        for line in self:
+            if line.written_off and not (line.write_off_reason or "").strip():
+                raise ValidationError(
+                    self.env._(
+                        "Serial %(serial)s of recall %(recall)s is written off without a reason.",
+                        serial=line.lot_id.name,
+                        recall=line.recall_id.name,
+                    )
+                )
 
     @api.depends("status", "written_off")
     def _compute_is_resolved(self):

@@ -6,7 +6,7 @@ import io
 from freezegun import freeze_time
 
 from odoo import Command
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import new_test_user, tagged
 
 from .common import SerialCommon
@@ -612,6 +612,8 @@ class TestRecallCampaign(RecallCommon):
         )
         with self.assertRaisesRegex(UserError, "needs a reason"):
             write_off.action_write_off()
+        with self.assertRaisesRegex(ValidationError, "RC-06 of recall .* without a reason"):
+            self.line(recall, "RC-06").write({"written_off": True})
         write_off.reason = "Customer closed, unit lost"
         write_off.action_write_off()
         self.assertTrue(self.line(recall, "RC-06").is_resolved)
