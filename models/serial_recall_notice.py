@@ -43,13 +43,29 @@ class SerialRecallNotice(models.Model):
     message_id = fields.Many2one("mail.message", readonly=True)
 
     def _compute_line_count(self):
-        counts = dict(
-            self.env["serial.recall.line"]._read_group(
-                [("notice_id", "in", self.ids)], ["notice_id"], ["__count"]
-            )
-        )
+        Line = self.env["serial.recall.line"]
+        counts = dict(Line._read_group([("notice_id", "in", self.ids)], ["notice_id"], ["__count"]))
+        queued = self.filtered(lambda notice: notice.state == "queued")
+        pending = {}
+        if queued:
+            pending = {
+                (recall.id, partner.id): count
+                for recall, partner, count in Line._read_group(
+                    [
+                        ("recall_id", "in", queued.recall_id.ids),
+                        ("partner_id", "in", queued.partner_id.ids),
+                        *self._pending_lines_domain(),
+                    ],
+                    ["recall_id", "partner_id"],
+                    ["__count"],
+                )
+            }
         for notice in self:
-            notice.line_count = counts.get(notice, 0)
+            notice.line_count = counts.get(notice, 0) + (
+                pending.get((notice.recall_id.id, notice.partner_id.id), 0)
+                if notice.state == "queued"
+                else 0
+            )
 
     @api.model
     def _queue(self, recall):
@@ -75,23 +91,6 @@ class SerialRecallNotice(models.Model):
         notices = self.sudo().create(
             [{"recall_id": recall.id, "partner_id": partner_id} for partner_id in partner_ids]
         )
-        self.flush_model()
-        self.env.cr.execute(
-            SQL(
-                """
-            UPDATE serial_recall_line AS line SET notice_id = notice.id
-              FROM serial_recall_notice AS notice
-             WHERE notice.id = ANY(%s) AND line.recall_id = notice.recall_id
-               AND line.partner_id = notice.partner_id AND line.notice_id IS NULL
-               AND line.status = %s AND NOT COALESCE(line.written_off, FALSE)
-               AND line.place = %s
-                """,
-                notices.ids,
-                rules.OPEN,
-                rules.CUSTOMER,
-            )
-        )
-        Line.invalidate_model(["notice_id"])
         self.env.ref("serialized_inventory.ir_cron_serial_recall_notices")._trigger()
         return len(notices)
 
@@ -106,10 +105,47 @@ class SerialRecallNotice(models.Model):
         if remaining:
             self.env.ref("serialized_inventory.ir_cron_serial_recall_notices")._trigger()
 
+    def _pending_lines_domain(self):
+        """The lines a queued notice will list: its customer's open lines at
+        the customer's, not written off, that no notice lists yet."""
+        return [
+            ("notice_id", "=", False),
+            ("status", "=", rules.OPEN),
+            ("written_off", "=", False),
+            ("place", "=", rules.CUSTOMER),
+        ]
+
+    def _attach_lines(self):
+        """Link each notice to its lines (one UPDATE for the batch: done when
+        sent, not when queued, so that queuing thousands stays quick)."""
+        if not self:
+            return
+        Line = self.env["serial.recall.line"]
+        Line.flush_model()
+        self.flush_recordset()
+        self.env.cr.execute(
+            SQL(
+                """
+            UPDATE serial_recall_line AS line SET notice_id = notice.id
+              FROM serial_recall_notice AS notice
+             WHERE notice.id = ANY(%s) AND line.recall_id = notice.recall_id
+               AND line.partner_id = notice.partner_id AND line.notice_id IS NULL
+               AND line.status = %s AND NOT COALESCE(line.written_off, FALSE)
+               AND line.place = %s
+                """,
+                self.ids,
+                rules.OPEN,
+                rules.CUSTOMER,
+            )
+        )
+        Line.invalidate_model(["notice_id"])
+        self.invalidate_recordset(["line_ids"])
+
     def _send(self):
         """Render each notice with its campaign's template and post it on the
         customer, who gets it by email; the lines become notified."""
         now = fields.Datetime.now()
+        self._attach_lines()
         without_email = self.filtered(lambda notice: not notice.partner_id.email)
         without_email.write(
             {"state": "failed", "failure_reason": self.env._("The customer has no email address.")}

@@ -519,8 +519,16 @@ class TestRecallCampaign(RecallCommon):
             {self.customer_contact, self.other_customer, self.no_mail_customer},
         )
         self.assertEqual(set(notices.mapped("state")), {"queued"})
+        by_partner = {notice.partner_id: notice for notice in notices}
+        self.assertEqual(by_partner[self.customer_contact].line_count, 2)
+        self.assertEqual(by_partner[self.other_customer].line_count, 1)
         self.env["serial.recall.notice"]._cron_send()
         sent = notices.filtered(lambda notice: notice.state == "sent")
+        notices.invalidate_recordset(["line_count"])
+        self.assertEqual(by_partner[self.customer_contact].line_count, 2)
+        self.assertEqual(
+            by_partner[self.customer_contact].line_ids.lot_id, self.pick("RC-03", "RC-04")
+        )
         self.assertEqual(sent.partner_id, self.customer_contact | self.other_customer)
         failed = notices - sent
         self.assertEqual(

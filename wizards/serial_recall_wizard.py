@@ -488,17 +488,30 @@ class SerialRecallWizard(models.TransientModel):
         states = dict(
             self.env["stock.lot"]._fields["lifecycle_state"]._description_selection(self.env)
         )
-        locations = self.env["stock.location"].browse(
-            [key for place in (rules.STOCK, rules.TRANSIT) for key in groups.get(place, {}) if key]
-        )
-        partners = self.env["res.partner"].browse(
-            [
-                key
-                for place in (rules.CUSTOMER, rules.VENDOR)
-                for key in groups.get(place, {})
-                if key
-            ]
-        )
+        # dicts, not ``recordset.browse(key)``: each such record would prefetch
+        # alone, one query per customer or location
+        locations = {
+            location.id: location
+            for location in self.env["stock.location"].browse(
+                [
+                    key
+                    for place in (rules.STOCK, rules.TRANSIT)
+                    for key in groups.get(place, {})
+                    if key
+                ]
+            )
+        }
+        partners = {
+            partner.id: partner
+            for partner in self.env["res.partner"].browse(
+                [
+                    key
+                    for place in (rules.CUSTOMER, rules.VENDOR)
+                    for key in groups.get(place, {})
+                    if key
+                ]
+            )
+        }
         html = Markup("<p><strong>%s</strong></p>") % self.env._(
             "%(count)s serials affected.", count=len(lot_ids)
         )
@@ -512,13 +525,13 @@ class SerialRecallWizard(models.TransientModel):
             rows = []
             for key, (count, names) in entries.items():
                 if place in (rules.STOCK, rules.TRANSIT):
-                    location = locations.browse(key)
+                    location = locations.get(key, self.env["stock.location"])
                     title = location.complete_name or self.env._("Unknown location")
                     if location.warehouse_id:
                         title = f"{location.warehouse_id.name}: {title}"
                     detail = ""
                 elif place in (rules.CUSTOMER, rules.VENDOR):
-                    partner = partners.browse(key)
+                    partner = partners.get(key, self.env["res.partner"])
                     title = partner.display_name or self.env._("Unknown holder")
                     detail = " · ".join(filter(None, [partner.email, partner.phone]))
                 else:
@@ -616,4 +629,7 @@ class SerialRecallWizard(models.TransientModel):
                 lots=scope["lot_ids"],
             )
         )
+        # fresh statistics for what follows in the same minutes (activation,
+        # notices): the planner would take the new rows for none
+        self.env.cr.execute(SQL("ANALYZE serial_recall_line"))
         recall.invalidate_recordset(["line_ids"])
