@@ -8,8 +8,8 @@ source "$(dirname "$0")/common.sh"
 bench=${BENCH:-flows}
 case "$bench" in
     flows | generation | format) script="$ROOT/bench/bench_serial_$bench.py" ;;
-    labels | reports | sscc | warranty) script="$ROOT/bench/bench_$bench.py" ;;
-    *) die "Unknown BENCH=$bench (flows, generation, reports, sscc, warranty, format or labels)." ;;
+    labels | reports | sscc | warranty | recall) script="$ROOT/bench/bench_$bench.py" ;;
+    *) die "Unknown BENCH=$bench (flows, generation, reports, sscc, warranty, recall, format or labels)." ;;
 esac
 mkdir -p "$ROOT/bench/results"
 output="$ROOT/bench/results/$bench.md"
