@@ -211,6 +211,10 @@ def populate(env, size, args, start):
                                           src int, dst int, partner varchar, move varchar,
                                           offset_days int) ON COMMIT DROP;
         INSERT INTO bench_template VALUES {", ".join(templates)};
+        -- indexed and analyzed before the joins below: without statistics the
+        -- planner may take a nested loop over 200,000 x 200,000 rows
+        CREATE INDEX ON bench_serial (name);
+        ANALYZE bench_serial;
         WITH lot AS (
             INSERT INTO stock_lot (name, product_id, company_id, active, lifecycle_state,
                                    create_uid, create_date, write_uid, write_date)
@@ -248,6 +252,8 @@ def populate(env, size, args, start):
          RETURNING id, name
         )
         SELECT id, substr(name, 10)::int AS mo_key FROM grp;
+        CREATE INDEX ON bench_group (mo_key);
+        ANALYZE bench_group;
         WITH move AS (
             INSERT INTO stock_move (name, reference, product_id, product_uom, product_uom_qty,
                                     product_qty, quantity, location_id, location_dest_id,
@@ -282,6 +288,8 @@ def populate(env, size, args, start):
         )
         UPDATE bench_event e SET picking_id = picking.id
           FROM picking WHERE picking.origin::bigint = e.id;
+        CREATE INDEX ON bench_event (picking_id);
+        ANALYZE bench_event;
         WITH line AS (
             INSERT INTO stock_move_line (picking_id, lot_id, product_id, product_uom_id,
                                          quantity, quantity_product_uom, location_id,
@@ -309,22 +317,27 @@ def populate(env, size, args, start):
                COALESCE('BENCH/OUT/' || picking_id, 'BENCH/' || id),
                %(uid)s, now(), %(uid)s, now()
           FROM bench_event ORDER BY id;
-        WITH last AS (
-            SELECT DISTINCT ON (lot_id) lot_id, state, dst, partner_id
-              FROM bench_event ORDER BY lot_id, seq DESC
-        ), dates AS (
-            SELECT lot_id,
-                   min(date) FILTER (WHERE event_type IN ('receipt', 'production',
-                                                          'adjustment_in')) AS received,
-                   max(date) FILTER (WHERE event_type = 'delivery') AS delivered
-              FROM bench_event GROUP BY lot_id
-        )
+        -- a temporary table with statistics, not CTEs: the planner's guesses
+        -- for CTEs joined to the new serials made this UPDATE run for hours
+        CREATE TEMP TABLE bench_last ON COMMIT DROP AS
+        SELECT last.lot_id, last.state, last.dst, last.partner_id,
+               dates.received, dates.delivered
+          FROM (SELECT DISTINCT ON (lot_id) lot_id, state, dst, partner_id
+                  FROM bench_event ORDER BY lot_id, seq DESC) AS last
+          JOIN (SELECT lot_id,
+                       min(date) FILTER (WHERE event_type IN ('receipt', 'production',
+                                                              'adjustment_in')) AS received,
+                       max(date) FILTER (WHERE event_type = 'delivery') AS delivered
+                  FROM bench_event GROUP BY lot_id) AS dates ON dates.lot_id = last.lot_id;
+        CREATE INDEX ON bench_last (lot_id);
+        ANALYZE bench_last;
+        ANALYZE stock_lot;
         UPDATE stock_lot lot
            SET lifecycle_state = last.state, current_location_id = last.dst,
                current_holder_id = CASE WHEN last.state IN ('delivered', 'vendor_returned')
                                         THEN last.partner_id END,
-               first_receipt_date = dates.received, last_delivery_date = dates.delivered
-          FROM last JOIN dates ON dates.lot_id = last.lot_id
+               first_receipt_date = last.received, last_delivery_date = last.delivered
+          FROM bench_last AS last
          WHERE lot.id = last.lot_id;
         ANALYZE stock_lot, serial_event, stock_move, stock_move_line, stock_picking,
                 procurement_group, res_partner;

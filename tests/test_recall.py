@@ -485,7 +485,8 @@ class TestRecallCampaign(RecallCommon):
 
     def test_quarantine(self):
         recall = self.campaign()
-        recall.action_quarantine()
+        # warehouse staff do it
+        recall.with_user(self.stock_user).action_quarantine()
         quarantine = self.warehouse.serial_quarantine_location_id
         self.assertTrue(quarantine.serial_quarantine)
         self.assertEqual(quarantine.location_id, self.warehouse.view_location_id)

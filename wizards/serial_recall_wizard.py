@@ -20,6 +20,13 @@ PREVIEW_SERIALS = 20
 MAX_TRACE_DEPTH = 10
 
 
+def _int_array(ids):
+    """``ids`` as a PostgreSQL array literal, for ``%s::int[]``: psycopg2
+    adapts a list item by item, which costs more than the query itself for
+    the hundreds of thousands of serials a recall can hold."""
+    return "{" + ",".join(map(str, ids)) + "}"
+
+
 class SerialRecallWizard(models.TransientModel):
     """Find every affected unit, show where each one is, then make the recall
     campaign. Each criterion given narrows the scope; within one, any value
@@ -299,21 +306,24 @@ class SerialRecallWizard(models.TransientModel):
             )
         self.env["stock.lot"].flush_model()
         self.env["serial.event"].flush_model()
+        # names and products only when a list, batch or range needs them
+        detailed = bool(names or batches or ranged)
         self.env.cr.execute(
             SQL(
                 """
-            SELECT lot.id, lot.name, lot.product_id FROM stock_lot AS lot
+            SELECT %s FROM stock_lot AS lot
               JOIN product_product AS product ON product.id = lot.product_id
               JOIN product_template AS template ON template.id = product.product_tmpl_id
              WHERE %s
                 """,
+                SQL("lot.id, lot.name, lot.product_id") if detailed else SQL("lot.id"),
                 SQL(" AND ").join(where),
             )
         )
         rows = self.env.cr.fetchall()
         if batches or ranged:
             rows = self._filter_by_rule(rows, batches, criteria)
-        found = {name for _id, name, _product in rows}
+        found = {row[1] for row in rows} if names else set()
         unknown = [name for name in names if name not in found]
         lot_ids = sorted(row[0] for row in rows)
         sources = {}
@@ -420,13 +430,13 @@ class SerialRecallWizard(models.TransientModel):
                        ON produce_move.group_id = consume_move.group_id
                   JOIN serial_event AS produced
                        ON produced.move_id = produce_move.id AND produced.event_type = %s
-                 WHERE consumed.event_type = %s AND consumed.lot_id = ANY(%s)
+                 WHERE consumed.event_type = %s AND consumed.lot_id = ANY(%s::int[])
                    AND consume_move.group_id IS NOT NULL
                  ORDER BY produced.lot_id, consumed.lot_id
                     """,
                     lifecycle.PRODUCTION,
                     lifecycle.CONSUMPTION,
-                    frontier,
+                    _int_array(frontier),
                 )
             )
             frontier = []
@@ -453,11 +463,11 @@ class SerialRecallWizard(models.TransientModel):
             SELECT lot.lifecycle_state, lot.current_location_id, lot.current_holder_id,
                    count(*), (array_agg(lot.name ORDER BY lot.name))[1:%s]
               FROM stock_lot AS lot
-             WHERE lot.id = ANY(%s)
+             WHERE lot.id = ANY(%s::int[])
              GROUP BY 1, 2, 3
                 """,
                 PREVIEW_SERIALS,
-                lot_ids,
+                _int_array(lot_ids),
             )
         )
         groups = defaultdict(lambda: defaultdict(lambda: [0, []]))
@@ -613,7 +623,7 @@ class SerialRecallWizard(models.TransientModel):
               LEFT JOIN stock_location AS location ON location.id = lot.current_location_id
               LEFT JOIN unnest(%(finished)s::int[], %(consumed)s::int[]) AS source(lot_id, consumed)
                      ON source.lot_id = lot.id
-             WHERE lot.id = ANY(%(lots)s)
+             WHERE lot.id = ANY(%(lots)s::int[])
                 """,
                 recall=recall.id,
                 company=recall.company_id.id,
@@ -624,9 +634,9 @@ class SerialRecallWizard(models.TransientModel):
                 open=rules.OPEN,
                 uid=self.env.uid,
                 now=now,
-                finished=finished,
-                consumed=[scope["sources"][lot_id] for lot_id in finished],
-                lots=scope["lot_ids"],
+                finished=_int_array(finished),
+                consumed=_int_array(scope["sources"][lot_id] for lot_id in finished),
+                lots=_int_array(scope["lot_ids"]),
             )
         )
         # fresh statistics for what follows in the same minutes (activation,
