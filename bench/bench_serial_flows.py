@@ -209,6 +209,27 @@ def create_databases(args):
         print(f"  done in {time.perf_counter() - started:.0f} s", flush=True)
 
 
+def create_addon_database(args):
+    """Only the addon's database, for the benches whose baseline runs on the
+    same data (native Odoo has no warranty or recall to compare with)."""
+    print(f"Dropping and creating {args.addon_db} with {ADDON} (no demo data)...", flush=True)
+    odoo.service.db.exp_drop(args.addon_db)
+    subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from odoo.cli.command import main; main()",
+            *odoo_options(args),
+            f"--database={args.addon_db}",
+            f"--init={ADDON}",
+            "--without-demo=all",
+            "--stop-after-init",
+            "--no-http",
+        ],
+        check=True,
+    )
+
+
 def open_databases(args):
     """Set Odoo up from the command line, create both databases if asked, and
     return their registries, VACUUM ANALYZEd, with the environment lines."""

@@ -14,7 +14,6 @@ to compare with. See bench/README.md.
 """
 
 import gc
-import subprocess
 import sys
 import time
 from datetime import date, timedelta
@@ -25,6 +24,7 @@ from bench_serial_flows import (
     BenchError,
     check,
     common_parser,
+    create_addon_database,
     environment_lines,
     odoo_options,
     registry_for,
@@ -176,26 +176,6 @@ def populate(env, warranties, claims, args, today):
             "date_from": today - timedelta(days=args.period_days),
             "date_to": today,
         }
-    )
-
-
-def create_addon_database(args):
-    """Only the addon's database: native Odoo has no warranty to compare with."""
-    print(f"Dropping and creating {args.addon_db} with {ADDON} (no demo data)...", flush=True)
-    odoo.service.db.exp_drop(args.addon_db)
-    subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "from odoo.cli.command import main; main()",
-            *odoo_options(args),
-            f"--database={args.addon_db}",
-            f"--init={ADDON}",
-            "--without-demo=all",
-            "--stop-after-init",
-            "--no-http",
-        ],
-        check=True,
     )
 
 

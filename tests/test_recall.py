@@ -33,15 +33,7 @@ class RecallCommon(SerialCommon):
         cls.delivery_2 = cls.deliver(cls.pick("RC-05"), partner=cls.other_customer)
         cls.deliver(cls.pick("RC-06"), partner=cls.no_mail_customer)
         cls.move(cls.pick("RC-07"), cls.stock, cls.transit_loc)
-        scrap = cls.env["stock.scrap"].create(
-            {
-                "product_id": cls.product.id,
-                "lot_id": cls.lot["RC-08"].id,
-                "scrap_qty": 1,
-                "location_id": cls.stock.id,
-            }
-        )
-        scrap.action_validate()
+        cls.scrap(cls.lot["RC-08"])
         cls.other_product = cls.env["product.product"].create(
             {"name": "SI Printer", "is_storable": True, "tracking": "serial"}
         )
@@ -62,6 +54,18 @@ class RecallCommon(SerialCommon):
     @classmethod
     def pick(cls, *names):
         return cls.env["stock.lot"].browse([cls.lot[name].id for name in names])
+
+    @classmethod
+    def scrap(cls, lot):
+        scrap = cls.env["stock.scrap"].create(
+            {
+                "product_id": lot.product_id.id,
+                "lot_id": lot.id,
+                "scrap_qty": 1,
+                "location_id": cls.stock.id,
+            }
+        )
+        scrap.action_validate()
 
     @classmethod
     def move(cls, lots, src, dest):
@@ -594,15 +598,7 @@ class TestRecallCampaign(RecallCommon):
         self.assertTrue(line.date_returned and line.is_resolved)
         self.assertEqual(self.line(recall, "RC-04").status, "open")
         self.assertIn("RC-03 Returned", recall.message_ids[0].body)
-        scrap = self.env["stock.scrap"].create(
-            {
-                "product_id": self.product.id,
-                "lot_id": self.lot["RC-01"].id,
-                "scrap_qty": 1,
-                "location_id": self.stock.id,
-            }
-        )
-        scrap.action_validate()
+        self.scrap(self.lot["RC-01"])
         self.assertEqual(self.line(recall, "RC-01").status, "destroyed")
 
     def test_closing_rules(self):

@@ -484,6 +484,13 @@ class SerialRecallWizard(models.TransientModel):
             group[1] = sorted(group[1] + names)[:PREVIEW_SERIALS]
         return groups
 
+    def _records_by_id(self, model, groups, places):
+        """``{id: record}`` of the groups' keys of ``places``: a dict, not
+        ``recordset.browse(key)``, whose records would each prefetch alone
+        (one query per customer or location)."""
+        ids = [key for place in places for key in groups.get(place, {}) if key]
+        return {record.id: record for record in self.env[model].browse(ids)}
+
     def _preview_html(self, scope):
         lot_ids = scope["lot_ids"]
         if not lot_ids:
@@ -498,30 +505,8 @@ class SerialRecallWizard(models.TransientModel):
         states = dict(
             self.env["stock.lot"]._fields["lifecycle_state"]._description_selection(self.env)
         )
-        # dicts, not ``recordset.browse(key)``: each such record would prefetch
-        # alone, one query per customer or location
-        locations = {
-            location.id: location
-            for location in self.env["stock.location"].browse(
-                [
-                    key
-                    for place in (rules.STOCK, rules.TRANSIT)
-                    for key in groups.get(place, {})
-                    if key
-                ]
-            )
-        }
-        partners = {
-            partner.id: partner
-            for partner in self.env["res.partner"].browse(
-                [
-                    key
-                    for place in (rules.CUSTOMER, rules.VENDOR)
-                    for key in groups.get(place, {})
-                    if key
-                ]
-            )
-        }
+        locations = self._records_by_id("stock.location", groups, (rules.STOCK, rules.TRANSIT))
+        partners = self._records_by_id("res.partner", groups, (rules.CUSTOMER, rules.VENDOR))
         html = Markup("<p><strong>%s</strong></p>") % self.env._(
             "%(count)s serials affected.", count=len(lot_ids)
         )
