@@ -28,15 +28,10 @@ from bench_serial_flows import (
     BenchError,
     check,
     common_parser,
-    create_addon_database,
-    environment_lines,
-    odoo_options,
-    registry_for,
-    vacuum,
+    open_addon_database,
 )
 
 import odoo
-import odoo.service.db
 
 TARGET = 2.0  # seconds, action_preview of any scope
 NOTIFY_TARGET = 2.0  # seconds, the Notify Customers button
@@ -712,12 +707,7 @@ def report(size, args, rows, campaign, notify, native, customers):
 
 def main(argv=None):
     args = parse_args(argv)
-    odoo.tools.config.parse_config(odoo_options(args), setup_logging=True)
-    if args.create:
-        create_addon_database(args)
-    addon = registry_for(args.addon_db, expect_addon=True)
-    env_lines = environment_lines([addon])
-    vacuum(addon)
+    addon, env_lines = open_addon_database(args)
     lines = [
         f"## Recall in `{ADDON}` (native Odoo has no recall: baseline below)",
         "",

@@ -243,6 +243,18 @@ def open_databases(args):
     return native, addon, environment_lines([native, addon])
 
 
+def open_addon_database(args):
+    """The same for the benches that run on the addon's database alone
+    (their baseline runs on the same data): its registry and the
+    environment lines."""
+    odoo.tools.config.parse_config(odoo_options(args), setup_logging=True)
+    if args.create:
+        create_addon_database(args)
+    addon = registry_for(args.addon_db, expect_addon=True)
+    vacuum(addon)
+    return addon, environment_lines([addon])
+
+
 def vacuum(registry):
     """Measure both databases in the same shape: no dead rows left by earlier runs."""
     with registry.cursor() as cr:

@@ -24,15 +24,10 @@ from bench_serial_flows import (
     BenchError,
     check,
     common_parser,
-    create_addon_database,
-    environment_lines,
-    odoo_options,
-    registry_for,
-    vacuum,
+    open_addon_database,
 )
 
 import odoo
-import odoo.service.db
 
 REPORT = "serialized_inventory.action_report_warranty"
 TARGET = 5.0  # seconds, for each of the PDF and the XLSX
@@ -311,12 +306,7 @@ def measure(registry, warranties, claims, args):
 
 def main(argv=None):
     args = parse_args(argv)
-    odoo.tools.config.parse_config(odoo_options(args), setup_logging=True)
-    if args.create:
-        create_addon_database(args)
-    addon = registry_for(args.addon_db, expect_addon=True)
-    env_lines = environment_lines([addon])
-    vacuum(addon)
+    addon, env_lines = open_addon_database(args)
     lines = [
         f"## Warranty report of `{ADDON}` (no native Odoo equivalent to compare with)",
         "",
