@@ -3,6 +3,55 @@ from odoo import Command
 from odoo.tests import TransactionCase
 
 
+def validated_transfer(env, picking_type, src, dest, product, line_vals, partner=None):
+    """A transfer of ``product`` with one line of one unit per ``line_vals``
+    (``lot_id`` or ``lot_name``), confirmed, filled and validated the way a
+    user does it."""
+    picking = env["stock.picking"].create(
+        {
+            "picking_type_id": picking_type.id,
+            "location_id": src.id,
+            "location_dest_id": dest.id,
+            "partner_id": partner.id if partner else False,
+            "move_ids": [
+                Command.create(
+                    {
+                        "name": product.name,
+                        "product_id": product.id,
+                        "product_uom_qty": len(line_vals),
+                        "product_uom": product.uom_id.id,
+                        "location_id": src.id,
+                        "location_dest_id": dest.id,
+                    }
+                )
+            ],
+        }
+    )
+    picking.action_confirm()
+    move = picking.move_ids
+    move.move_line_ids.unlink()
+    move.write(
+        {
+            "move_line_ids": [
+                Command.create(
+                    dict(
+                        vals,
+                        product_id=product.id,
+                        quantity=1,
+                        location_id=src.id,
+                        location_dest_id=dest.id,
+                        picking_id=picking.id,
+                    )
+                )
+                for vals in line_vals
+            ],
+            "picked": True,
+        }
+    )
+    picking.button_validate()
+    return picking
+
+
 class SerialCommon(TransactionCase):
     """A serial-tracked product, a vendor, two customers and helpers that run
     pickings the way a user validates them."""
@@ -39,52 +88,11 @@ class SerialCommon(TransactionCase):
 
         ``lots`` are existing serials, ``names`` new serial numbers to create.
         """
-        product = product or cls.product
         line_vals = [{"lot_id": lot.id} for lot in lots or []]
         line_vals += [{"lot_name": name} for name in names or []]
-        picking = cls.env["stock.picking"].create(
-            {
-                "picking_type_id": picking_type.id,
-                "location_id": src.id,
-                "location_dest_id": dest.id,
-                "partner_id": partner.id if partner else False,
-                "move_ids": [
-                    Command.create(
-                        {
-                            "name": product.name,
-                            "product_id": product.id,
-                            "product_uom_qty": len(line_vals),
-                            "product_uom": product.uom_id.id,
-                            "location_id": src.id,
-                            "location_dest_id": dest.id,
-                        }
-                    )
-                ],
-            }
+        return validated_transfer(
+            cls.env, picking_type, src, dest, product or cls.product, line_vals, partner
         )
-        picking.action_confirm()
-        move = picking.move_ids
-        move.move_line_ids.unlink()
-        move.write(
-            {
-                "move_line_ids": [
-                    Command.create(
-                        dict(
-                            vals,
-                            product_id=product.id,
-                            quantity=1,
-                            location_id=src.id,
-                            location_dest_id=dest.id,
-                            picking_id=picking.id,
-                        )
-                    )
-                    for vals in line_vals
-                ],
-                "picked": True,
-            }
-        )
-        picking.button_validate()
-        return picking
 
     @classmethod
     def confirmed_delivery(cls, env, quantity, location=None):

@@ -1,6 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import Command
 from odoo.tests import HttpCase, new_test_user, tagged
+
+from .common import validated_transfer
 
 
 @tagged("post_install", "-at_install")
@@ -18,58 +19,24 @@ class TestRecallUi(HttpCase):
         customer = env["res.partner"].create(
             {"name": "SI Tour Customer", "email": "tour.customer@example.com"}
         )
-        for src, dest, picking_type, partner, lines in (
-            (
-                supplier,
-                warehouse.lot_stock_id,
-                warehouse.in_type_id,
-                False,
-                [{"lot_name": "TOUR-RC-1"}, {"lot_name": "TOUR-RC-2"}],
-            ),
-            (warehouse.lot_stock_id, customers, warehouse.out_type_id, customer, None),
-        ):
-            if lines is None:
-                lines = [{"lot_id": env["stock.lot"].search([("name", "=", "TOUR-RC-2")]).id}]
-            picking = env["stock.picking"].create(
-                {
-                    "picking_type_id": picking_type.id,
-                    "location_id": src.id,
-                    "location_dest_id": dest.id,
-                    "partner_id": partner and partner.id,
-                    "move_ids": [
-                        Command.create(
-                            {
-                                "name": product.name,
-                                "product_id": product.id,
-                                "product_uom_qty": len(lines),
-                                "location_id": src.id,
-                                "location_dest_id": dest.id,
-                            }
-                        )
-                    ],
-                }
-            )
-            picking.action_confirm()
-            picking.move_ids.move_line_ids.unlink()
-            picking.move_ids.write(
-                {
-                    "move_line_ids": [
-                        Command.create(
-                            dict(
-                                line,
-                                product_id=product.id,
-                                quantity=1,
-                                location_id=src.id,
-                                location_dest_id=dest.id,
-                                picking_id=picking.id,
-                            )
-                        )
-                        for line in lines
-                    ],
-                    "picked": True,
-                }
-            )
-            picking.button_validate()
+        receipt = validated_transfer(
+            env,
+            warehouse.in_type_id,
+            supplier,
+            warehouse.lot_stock_id,
+            product,
+            [{"lot_name": "TOUR-RC-1"}, {"lot_name": "TOUR-RC-2"}],
+        )
+        delivered = receipt.move_line_ids.lot_id.filtered(lambda lot: lot.name == "TOUR-RC-2")
+        validated_transfer(
+            env,
+            warehouse.out_type_id,
+            warehouse.lot_stock_id,
+            customers,
+            product,
+            [{"lot_id": delivered.id}],
+            customer,
+        )
         manager = new_test_user(
             env,
             "si_tour_recall",
