@@ -37,11 +37,6 @@ def where(lifecycle_state):
     return _WHERE_OF_STATE.get(lifecycle_state, NOT_RECEIVED)
 
 
-def states_of(group):
-    """The lifecycle states grouped under ``group``."""
-    return tuple(state for state, key in _WHERE_OF_STATE.items() if key == group)
-
-
 # Line statuses.
 OPEN = "open"
 NOTIFIED = "notified"
@@ -50,7 +45,6 @@ REMEDIED = "remedied"
 DESTROYED = "destroyed"
 UNREACHABLE = "unreachable"
 
-STATUSES = (OPEN, NOTIFIED, RETURNED, REMEDIED, DESTROYED, UNREACHABLE)
 # The unit is out of the customers' hands: back with us, fixed or destroyed.
 RESOLVED = (RETURNED, REMEDIED, DESTROYED)
 # Ledger events that take a unit back or destroy it while a line waits for it.
@@ -62,13 +56,9 @@ def is_resolved(status, written_off=False):
     return written_off or status in RESOLVED
 
 
-def progress(statuses_written_off):
-    """Percentage of resolved lines of ``[(status, written_off)]`` (100 when empty)."""
-    total = len(statuses_written_off)
-    if not total:
-        return 100.0
-    done = sum(1 for status, off in statuses_written_off if is_resolved(status, off))
-    return 100.0 * done / total
+def progress(resolved, total):
+    """Percentage of resolved lines (100 when there is nothing to resolve)."""
+    return 100.0 * resolved / total if total else 100.0
 
 
 # Serial lists -----------------------------------------------------------------

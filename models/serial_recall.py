@@ -91,23 +91,14 @@ class SerialRecall(models.Model):
 
     @api.depends("line_ids.status", "line_ids.written_off")
     def _compute_counts(self):
-        self.env["serial.recall.line"].flush_model(["recall_id", "is_resolved", "place"])
         counts = defaultdict(lambda: defaultdict(int))
-        if self.ids:
-            self.env.cr.execute(
-                SQL(
-                    """
-                SELECT recall_id, is_resolved, place, count(*) FROM serial_recall_line
-                 WHERE recall_id = ANY(%s) GROUP BY 1, 2, 3
-                    """,
-                    self.ids,
-                )
-            )
-            for recall_id, resolved, place, count in self.env.cr.fetchall():
-                row = counts[recall_id]
-                row["total"] += count
-                row["resolved"] += count if resolved else 0
-                row[place] += count
+        for recall, resolved, place, count in self.env["serial.recall.line"]._read_group(
+            [("recall_id", "in", self.ids)], ["recall_id", "is_resolved", "place"], ["__count"]
+        ):
+            row = counts[recall.id]
+            row["total"] += count
+            row["resolved"] += count if resolved else 0
+            row[place] += count
         for recall in self:
             row = counts[recall.id]
             recall.line_count = row["total"]
@@ -115,7 +106,7 @@ class SerialRecall(models.Model):
             recall.open_count = row["total"] - row["resolved"]
             recall.stock_count = row[rules.STOCK]
             recall.customer_count = row[rules.CUSTOMER]
-            recall.progress = 100.0 * row["resolved"] / row["total"] if row["total"] else 0.0
+            recall.progress = rules.progress(row["resolved"], row["total"])
 
     def _compute_notice_count(self):
         counts = dict(
@@ -279,8 +270,8 @@ class SerialRecall(models.Model):
         self.env.cr.execute(
             SQL(
                 """
-            SELECT quant.lot_id, quant.location_id, quant.package_id, quant.owner_id,
-                   location.warehouse_id
+            SELECT location.warehouse_id, quant.product_id, quant.lot_id, quant.location_id,
+                   quant.package_id, quant.owner_id
               FROM stock_quant AS quant
               JOIN stock_location AS location ON location.id = quant.location_id
              WHERE quant.lot_id = ANY(%s) AND quant.quantity > 0
@@ -290,9 +281,9 @@ class SerialRecall(models.Model):
                 self._lot_ids(),
             )
         )
-        by_warehouse = defaultdict(list)
-        for lot_id, location_id, package_id, owner_id, warehouse_id in self.env.cr.fetchall():
-            by_warehouse[warehouse_id].append((lot_id, location_id, package_id, owner_id))
+        by_warehouse = defaultdict(lambda: defaultdict(list))
+        for warehouse_id, product_id, *quant in self.env.cr.fetchall():
+            by_warehouse[warehouse_id][product_id].append(quant)
         if not by_warehouse:
             raise UserError(
                 self.env._(
@@ -300,56 +291,57 @@ class SerialRecall(models.Model):
                     recall=self.name,
                 )
             )
-        Lot = self.env["stock.lot"]
         for warehouse in self.env["stock.warehouse"].browse(sorted(by_warehouse)):
-            pickings |= self._quarantine_picking(warehouse, by_warehouse[warehouse.id], Lot)
+            pickings |= self._quarantine_picking(warehouse, by_warehouse[warehouse.id])
         self.message_post(
             body=self.env._(
                 "%(count)s serials moved to quarantine: %(transfers)s.",
-                count=sum(len(found) for found in by_warehouse.values()),
+                count=len(pickings.move_line_ids),
                 transfers=", ".join(pickings.mapped("name")),
             )
         )
         return self.action_view_pickings()
 
-    def _quarantine_picking(self, warehouse, quants, Lot):
+    def _quarantine_picking(self, warehouse, quants_by_product):
+        """A validated internal transfer of the given quants to the
+        warehouse's quarantine. Its lines are added before it is confirmed,
+        so that confirming reserves nothing else.
+
+        :param quants_by_product: ``{product id: [(lot, location, package,
+            owner) ids]}``
+        """
         quarantine = warehouse._serial_quarantine_location()
-        by_product = defaultdict(list)
-        lots = Lot.browse([quant[0] for quant in quants])
-        for quant, lot in zip(quants, lots, strict=True):
-            by_product[lot.product_id].append(quant)
         source = warehouse.view_location_id
-        picking_type = warehouse.int_type_id
+        company = warehouse.company_id
+        products = self.env["product.product"].browse(quants_by_product)
         picking = (
             self.env["stock.picking"]
             .sudo()
             .create(
                 {
-                    "picking_type_id": picking_type.id,
+                    "picking_type_id": warehouse.int_type_id.id,
                     "location_id": source.id,
                     "location_dest_id": quarantine.id,
                     "origin": self.name,
                     "serial_recall_id": self.id,
-                    "company_id": warehouse.company_id.id,
+                    "company_id": company.id,
                     "move_ids": [
                         Command.create(
                             {
                                 "name": self.name,
                                 "product_id": product.id,
-                                "product_uom_qty": len(found),
+                                "product_uom_qty": len(quants_by_product[product.id]),
                                 "product_uom": product.uom_id.id,
                                 "location_id": source.id,
                                 "location_dest_id": quarantine.id,
-                                "company_id": warehouse.company_id.id,
+                                "company_id": company.id,
                             }
                         )
-                        for product, found in by_product.items()
+                        for product in products
                     ],
                 }
             )
         )
-        picking.action_confirm()
-        picking.move_ids.move_line_ids.unlink()
         for move in picking.move_ids:
             move.write(
                 {
@@ -366,11 +358,14 @@ class SerialRecall(models.Model):
                                 "picking_id": picking.id,
                             }
                         )
-                        for lot_id, location_id, package_id, owner_id in by_product[move.product_id]
+                        for lot_id, location_id, package_id, owner_id in quants_by_product[
+                            move.product_id.id
+                        ]
                     ],
                     "picked": True,
                 }
             )
+        picking.action_confirm()
         picking.with_context(skip_backorder=True, cancel_backorder=True)._action_done()
         return picking
 
@@ -634,10 +629,10 @@ class SerialRecall(models.Model):
         blocked = self._active_by_lot(set(lines.lot_id.ids))
         if not blocked:
             return
+        refused = lines.filtered(lambda line: line.lot_id.id in blocked)
         by_recall = defaultdict(list)
-        for line in lines:
-            if line.lot_id.id in blocked:
-                by_recall[blocked[line.lot_id.id]].append(line)
+        for line in refused:
+            by_recall[blocked[line.lot_id.id]].append(line)
         messages = [
             self.env._(
                 "%(serials)s: recalled by %(recall)s (%(reason)s)",
@@ -651,7 +646,9 @@ class SerialRecall(models.Model):
             self.env._(
                 "Recalled serials cannot be reserved or delivered (%(transfer)s):\n%(lines)s",
                 transfer=", ".join(
-                    sorted({line.picking_id.name or line.move_id.reference or "" for line in lines})
+                    sorted(
+                        {line.picking_id.name or line.move_id.reference or "" for line in refused}
+                    )
                 ),
                 lines="\n".join(messages),
             )

@@ -15,7 +15,6 @@ class TestRecallLib(BaseCase):
         for state in ("scrapped", "consumed", "lost"):
             self.assertEqual(rules.where(state), rules.GONE)
         self.assertEqual(rules.where("new"), rules.NOT_RECEIVED)
-        self.assertEqual(rules.states_of(rules.GONE), ("scrapped", "consumed", "lost"))
 
     def test_resolution(self):
         self.assertTrue(rules.is_resolved("returned"))
@@ -23,13 +22,8 @@ class TestRecallLib(BaseCase):
         self.assertFalse(rules.is_resolved("notified"))
         self.assertFalse(rules.is_resolved("unreachable"))
         self.assertTrue(rules.is_resolved("unreachable", written_off=True))
-        self.assertEqual(rules.progress([]), 100.0)
-        self.assertEqual(
-            rules.progress(
-                [("open", False), ("remedied", False), ("open", True), ("notified", False)]
-            ),
-            50.0,
-        )
+        self.assertEqual(rules.progress(0, 0), 100.0)
+        self.assertEqual(rules.progress(2, 4), 50.0)
 
     def test_serial_list(self):
         self.assertEqual(

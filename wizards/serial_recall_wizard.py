@@ -356,11 +356,8 @@ class SerialRecallWizard(models.TransientModel):
             engines[product.id] = (engine, rule._values(product) if rule else {})
         bounds = {}
         by_sequence, by_name = set(), set()
-        low, high = (
-            sorted([self.range_from.strip(), self.range_to.strip()])
-            if self.range_from
-            else ("", "")
-        )
+        first_name, last_name = (self.range_from or "").strip(), (self.range_to or "").strip()
+        low, high = sorted([first_name, last_name])
 
         def parts(product_id, name):
             engine, values = engines[product_id]
@@ -379,8 +376,8 @@ class SerialRecallWizard(models.TransientModel):
                     continue
             if self.range_from:
                 if product_id not in bounds:
-                    first = rules.sequence_key(parts(product_id, self.range_from.strip()))
-                    last = rules.sequence_key(parts(product_id, self.range_to.strip()))
+                    first = rules.sequence_key(parts(product_id, first_name))
+                    last = rules.sequence_key(parts(product_id, last_name))
                     bounds[product_id] = (first, last) if first and last else None
                 sequence_bounds = bounds[product_id]
                 if sequence_bounds:
@@ -401,8 +398,8 @@ class SerialRecallWizard(models.TransientModel):
             criteria.append(
                 self.env._(
                     "Serials %(first)s to %(last)s (%(order)s)",
-                    first=self.range_from.strip(),
-                    last=self.range_to.strip(),
+                    first=first_name,
+                    last=last_name,
                     order=self.env._("in the format rule's sequence")
                     if by_sequence and not by_name
                     else self.env._("in name order")
