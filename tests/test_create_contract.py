@@ -5,7 +5,7 @@ on it)."""
 
 from odoo import fields, models
 from odoo.api import call_kw
-from odoo.tests import tagged
+from odoo.tests import HttpCase, tagged
 
 from .common import WarrantyCommon
 
@@ -155,3 +155,50 @@ class TestCreateContract(WarrantyCommon):
         self.assertIsInstance(level_id, int)
         self.assertEqual(picking.package_level_ids.ids, [level_id])
         self.assertEqual(picking.package_level_ids.package_id, pallet)
+
+
+@tagged("post_install", "-at_install")
+class TestCreateOverJsonRpc(HttpCase):
+    def test_json_rpc_create_of_a_pallet_level(self):
+        """The issue's call, through /web/dataset/call_kw: the level of a
+        pallet of two cases is created and its id answered."""
+        env = self.env
+        env.company.write({"gs1_company_prefix": "0614141", "sscc_extension_digit": "1"})
+        case_type, pallet_type = env["stock.package.type"].create(
+            [
+                {"name": "SI RPC Case", "sscc_level": "case"},
+                {"name": "SI RPC Pallet", "sscc_level": "pallet"},
+            ]
+        )
+        Package = env["stock.quant.package"]
+        pallet = Package.create({"package_type_id": pallet_type.id})
+        Package.create([{"package_type_id": case_type.id, "parent_id": pallet.id}] * 2)
+        warehouse = env["stock.warehouse"].search([("company_id", "=", env.company.id)], limit=1)
+        customers = env.ref("stock.stock_location_customers")
+        picking = env["stock.picking"].create(
+            {
+                "picking_type_id": warehouse.out_type_id.id,
+                "location_id": warehouse.lot_stock_id.id,
+                "location_dest_id": customers.id,
+            }
+        )
+        self.authenticate("admin", "admin")
+        level_id = self.make_jsonrpc_request(
+            "/web/dataset/call_kw/stock.package_level/create",
+            {
+                "model": "stock.package_level",
+                "method": "create",
+                "args": [
+                    {
+                        "package_id": pallet.id,
+                        "picking_id": picking.id,
+                        "location_id": warehouse.lot_stock_id.id,
+                        "location_dest_id": customers.id,
+                        "company_id": env.company.id,
+                    }
+                ],
+                "kwargs": {},
+            },
+        )
+        self.assertIsInstance(level_id, int)
+        self.assertEqual(picking.package_level_ids.ids, [level_id])
