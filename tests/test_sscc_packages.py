@@ -682,6 +682,26 @@ class TestSsccPackages(SerialCommon):
             {("case 0", "case 0", "pallet"), ("case 1", "case 1", "pallet")},
         )
 
+    def test_a_pallet_with_units_of_its_own_delivers_them_too(self):
+        pallet, cases, lots = self.build_pallet(cases=2, units=2, prefix="OW")
+        own = self.receive_packed({pallet: ["OW-own"]})
+        picking = self.ship_packages(pallet)
+        level = picking.package_level_ids
+        self.assertEqual((level.package_id, level.state), (pallet, "done"))
+        own_line = level.move_line_ids.filtered(lambda line: line.lot_id == own)
+        self.assertEqual((own_line.package_id, own_line.result_package_id), (pallet, pallet))
+        self.assertEqual(len(level.move_line_ids), 5)
+        quants = self.env["stock.quant"].search(
+            [("lot_id", "in", (lots | own).ids), ("quantity", ">", 0)]
+        )
+        self.assertEqual(quants.location_id, self.customer_loc)
+        self.assertEqual(
+            sorted(quants.mapped(lambda quant: quant.package_id.id)),
+            sorted([*cases.ids, *cases.ids, pallet.id]),
+        )
+        self.assertEqual(cases.parent_id, pallet)
+        self.assertEqual(set((lots | own).mapped("lifecycle_state")), {"delivered"})
+
     def test_ticking_an_unreserved_pallet_level_takes_all_of_it(self):
         pallet, cases, lots = self.build_pallet(cases=2, units=2, prefix="TK")
         picking = self.draft_delivery(package_level_ids=[Command.create(self.level_vals(pallet))])
