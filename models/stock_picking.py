@@ -16,6 +16,36 @@ class StockPicking(models.Model):
         help="The recall campaign this transfer quarantines serials for.",
     )
 
+    def _check_entire_pack(self):
+        self._pack_pallet_levels()
+        return super()._check_entire_pack()
+
+    def _check_move_lines_map_quant_package(self, package):
+        """A package a pallet's level carries (the pallet, its cases) is packed
+        with that level (``_pack_pallet_levels``), not as a level of its own."""
+        if package in self.package_level_ids._pallet_levels()._carried_packages():
+            return False
+        return super()._check_move_lines_map_quant_package(package)
+
+    def _pack_pallet_levels(self):
+        """Lines reserved for a pallet's level join it and keep their package
+        (a case, or the pallet for its own quants) when they take all of it,
+        as Odoo's ``_check_entire_pack`` does for a level's package: the cases
+        arrive still on the pallet."""
+        for level in self.package_level_ids._pallet_levels():
+            lines = level.move_ids.move_line_ids.filtered(
+                lambda ml: ml.state not in ("done", "cancel")
+            )
+            carried = level._carried_packages()
+            for package, package_lines in lines.grouped("package_id").items():
+                to_pack = package_lines.filtered(lambda ml: not ml.result_package_id)
+                if (
+                    to_pack
+                    and package in carried
+                    and package._check_move_lines_map_quant(package_lines)
+                ):
+                    to_pack.write({"result_package_id": package.id, "package_level_id": level.id})
+
     def _action_done(self):
         self._take_returned_serials_from_packages()
         return super()._action_done()

@@ -262,9 +262,21 @@ class StockQuant(models.Model):
     def _get_gather_domain(
         self, product_id, location_id, lot_id=None, package_id=None, owner_id=None, strict=False
     ):
-        domain = super()._get_gather_domain(
-            product_id, location_id, lot_id, package_id, owner_id, strict
-        )
+        if package_id and not strict and package_id.child_ids:
+            # a pallet holds its own quants and its cases': its package level
+            # reserves them all (stock.package_level._generate_moves)
+            domain = expression.AND(
+                [
+                    super()._get_gather_domain(
+                        product_id, location_id, lot_id, None, owner_id, strict
+                    ),
+                    [("package_id", "child_of", package_id.id)],
+                ]
+            )
+        else:
+            domain = super()._get_gather_domain(
+                product_id, location_id, lot_id, package_id, owner_id, strict
+            )
         if self.env.context.get("serial_recall_exclude"):
             domain = expression.AND(
                 [domain, ["|", ("lot_id", "=", False), ("lot_id.recall_blocked", "=", False)]]

@@ -1,6 +1,7 @@
 from . import (
     test_access,
     test_backfill,
+    test_create_contract,
     test_done_batch,
     test_gs1,
     test_gs1_barcodes,

@@ -6,6 +6,7 @@ from contextlib import contextmanager
 from unittest.mock import patch
 
 from odoo import Command
+from odoo.api import call_kw
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, new_test_user, tagged
 from odoo.tools import mute_logger
@@ -359,7 +360,9 @@ class TestSsccPackages(SerialCommon):
         pallet, cases, lots = self.build_pallet(cases=2, units=3, prefix="DL")
         self.assertEqual(pallet.location_id, self.stock)
         picking = self.ship_packages(pallet)
-        self.assertEqual(picking.package_level_ids.package_id, cases, "the pallet brings its cases")
+        level = picking.package_level_ids
+        self.assertEqual(level.package_id, pallet, "one level, the pallet's")
+        self.assertEqual(level.move_line_ids.package_id, cases, "it brings its cases")
         self.assertEqual(picking.state, "done")
         self.assertEqual(set(lots.mapped("lifecycle_state")), {"delivered"})
         self.assertEqual(lots.current_location_id, self.customer_loc)
@@ -464,7 +467,8 @@ class TestSsccPackages(SerialCommon):
         )
         picking.action_assign()
         levels = picking.package_level_ids
-        self.assertEqual(levels.package_id, cases)
+        self.assertEqual(levels.package_id, pallet)
+        self.assertEqual(levels.move_line_ids.package_id, cases)
         Line = type(self.env["stock.move.line"])
         with patch.object(Line, "write", side_effect=Line.write, autospec=True) as line_write:
             levels.location_dest_id = self.stock
@@ -473,6 +477,244 @@ class TestSsccPackages(SerialCommon):
         levels[0].move_line_ids[0].location_dest_id = shelf
         levels.location_dest_id = self.stock
         self.assertEqual(levels.move_line_ids.location_dest_id, self.stock)
+
+    # ------------------------------------------------------------------
+    # A pallet's package level, however it is made
+    # ------------------------------------------------------------------
+
+    def draft_delivery(self, **vals):
+        return self.env["stock.picking"].create(
+            {
+                "picking_type_id": self.picking_type_out.id,
+                "location_id": self.stock.id,
+                "location_dest_id": self.customer_loc.id,
+                "partner_id": self.customer_contact.id,
+                **vals,
+            }
+        )
+
+    def level_vals(self, package, **vals):
+        return {
+            "package_id": package.id,
+            "location_dest_id": self.customer_loc.id,
+            "company_id": self.env.company.id,
+            **vals,
+        }
+
+    def pallet_through_packages_tab(self, pallet):
+        """The web client's Packages tab: a line added to the transfer's form."""
+        with Form(self.env["stock.picking"]) as form:
+            form.picking_type_id = self.picking_type_out
+            form.partner_id = self.customer_contact
+            with form.package_level_ids.new() as level:
+                level.package_id = pallet
+        return form.record
+
+    def pallet_through_details_commands(self, pallet):
+        """One2many commands on ``package_level_ids_details`` at creation."""
+        return self.draft_delivery(
+            package_level_ids_details=[Command.create(self.level_vals(pallet))]
+        )
+
+    def pallet_through_rpc_create(self, pallet):
+        """An integrator's JSON-RPC ``create`` of the level (``call_kw``, which
+        answers the record's id)."""
+        picking = self.draft_delivery()
+        level_id = call_kw(
+            self.env["stock.package_level"],
+            "create",
+            [self.level_vals(pallet, picking_id=picking.id, location_id=self.stock.id)],
+            {},
+        )
+        self.assertEqual(picking.package_level_ids.ids, [level_id])
+        return picking
+
+    def pallet_through_write_commands(self, pallet):
+        """Commands written on a transfer that is already confirmed."""
+        picking = self.draft_delivery(
+            move_ids=[
+                Command.create(
+                    {
+                        "name": self.other_product.name,
+                        "product_id": self.other_product.id,
+                        "product_uom_qty": 1,
+                        "product_uom": self.other_product.uom_id.id,
+                        "location_id": self.stock.id,
+                        "location_dest_id": self.customer_loc.id,
+                    }
+                )
+            ]
+        )
+        picking.action_confirm()
+        picking.write({"package_level_ids": [Command.create(self.level_vals(pallet))]})
+        return picking
+
+    def pallet_through_scan(self, pallet):
+        """The pallet set as the package of the transfer's level, as a scan of
+        its SSCC sets it (the level was made for another package)."""
+        picking = self.draft_delivery(
+            package_level_ids=[Command.create(self.level_vals(self.Package.create({})))]
+        )
+        level = picking.package_level_ids
+        picking.write({"package_level_ids": [Command.update(level.id, {"package_id": pallet.id})]})
+        self.assertEqual(picking.package_level_ids, level)
+        return picking
+
+    def delivered_pallet(self, pallet, cases, lots, prefix, picking, tick):
+        """Deliver ``picking`` (the pallet's level in it), picked through the
+        level's Done box (``tick``) or its moves, and describe what it did, with
+        the pallet's, cases' and serials' names made relative."""
+        picking.action_confirm()
+        picking.action_assign()
+        level = picking.package_level_ids.filtered(lambda pl: pl.package_id == pallet)
+        self.assertEqual(len(level), 1)
+        self.assertEqual(level.state, "assigned", "the level holds all of the pallet")
+        self.assertFalse(level.is_done)
+        if tick:
+            level.is_done = True
+            self.assertEqual(set(level.move_line_ids.mapped("picked")), {True})
+        (picking.move_ids - level.move_ids if tick else picking.move_ids).picked = True
+        level.invalidate_recordset(["is_done"])  # Odoo's compute does not depend on picked
+        self.assertTrue(level.is_done)
+        self.assertIs(picking.button_validate(), True)
+        self.assertEqual(picking.state, "done")
+        label = {self.Package: None, pallet: "pallet"}
+        label.update({case: f"case {index}" for index, case in enumerate(cases)})
+
+        def name(lot):
+            return lot.name.removeprefix(prefix)
+
+        quants = self.env["stock.quant"].search([("lot_id", "in", lots.ids), ("quantity", ">", 0)])
+        return {
+            "levels": sorted((label[pl.package_id], pl.state) for pl in picking.package_level_ids),
+            "moves": sorted(
+                (
+                    move.product_id.id,
+                    move.product_uom_qty,
+                    move.quantity,
+                    label[move.package_level_id.package_id],
+                    move.state,
+                )
+                for move in level.move_ids
+            ),
+            "lines": sorted(
+                (
+                    name(line.lot_id),
+                    label[line.package_id],
+                    label[line.result_package_id],
+                    label[line.package_level_id.package_id],
+                    line.location_dest_id.id,
+                )
+                for line in picking.move_line_ids.filtered("lot_id")
+            ),
+            "events": sorted(
+                (
+                    name(event.lot_id),
+                    event.event_type,
+                    event.lifecycle_state,
+                    event.location_id.id,
+                    event.location_dest_id.id,
+                    event.partner_id.id,
+                    label[event.package_id],
+                    label[event.inner_package_id],
+                    event.picking_id == picking,
+                )
+                for event in self.Event.search([("lot_id", "in", lots.ids)])
+            ),
+            "quants": sorted(
+                (name(quant.lot_id), label[quant.package_id], quant.location_id.id)
+                for quant in quants
+            ),
+            "serials": sorted(
+                (
+                    name(lot),
+                    lot.lifecycle_state,
+                    lot.current_location_id.id,
+                    lot.current_holder_id.id,
+                    label[lot.sscc_case_id],
+                    label[lot.sscc_pallet_id],
+                )
+                for lot in lots
+            ),
+            "packages": sorted(
+                (label[package], label[package.parent_id], package.location_id.id)
+                for package in pallet | cases
+            ),
+        }
+
+    def test_a_pallet_level_is_delivered_the_same_however_it_is_made(self):
+        self.other_product = self.env["product.product"].create(
+            {"name": "SI Cable", "is_storable": True}
+        )
+        self.env["stock.quant"]._update_available_quantity(self.other_product, self.stock, 1)
+        ways = (
+            self.pallet_through_packages_tab,
+            self.pallet_through_details_commands,
+            self.pallet_through_rpc_create,
+            self.pallet_through_write_commands,
+            self.pallet_through_scan,
+        )
+        records = {}
+        for index, way in enumerate(ways):
+            prefix = f"W{index}"
+            pallet, cases, lots = self.build_pallet(cases=2, units=2, prefix=prefix)
+            with self.subTest(way=way.__name__):
+                records[way.__name__] = self.delivered_pallet(
+                    pallet, cases, lots, prefix, way(pallet), tick=index % 2 == 0
+                )
+        expected = records.pop("pallet_through_packages_tab")
+        for way, record in records.items():
+            with self.subTest(way=way):
+                self.assertEqual(record, expected)
+        delivered = [serial for serial in expected["serials"] if serial[1] == "delivered"]
+        self.assertEqual(len(delivered), 4)
+        self.assertEqual(
+            expected["packages"],
+            [
+                ("case 0", "pallet", self.customer_loc.id),
+                ("case 1", "pallet", self.customer_loc.id),
+                ("pallet", None, self.customer_loc.id),
+            ],
+        )
+        self.assertEqual(expected["levels"], [("pallet", "done")])
+        self.assertEqual(
+            {line[1:4] for line in expected["lines"]},
+            {("case 0", "case 0", "pallet"), ("case 1", "case 1", "pallet")},
+        )
+
+    def test_a_pallet_with_units_of_its_own_delivers_them_too(self):
+        pallet, cases, lots = self.build_pallet(cases=2, units=2, prefix="OW")
+        own = self.receive_packed({pallet: ["OW-own"]})
+        picking = self.ship_packages(pallet)
+        level = picking.package_level_ids
+        self.assertEqual((level.package_id, level.state), (pallet, "done"))
+        own_line = level.move_line_ids.filtered(lambda line: line.lot_id == own)
+        self.assertEqual((own_line.package_id, own_line.result_package_id), (pallet, pallet))
+        self.assertEqual(len(level.move_line_ids), 5)
+        quants = self.env["stock.quant"].search(
+            [("lot_id", "in", (lots | own).ids), ("quantity", ">", 0)]
+        )
+        self.assertEqual(quants.location_id, self.customer_loc)
+        self.assertEqual(
+            sorted(quants.mapped(lambda quant: quant.package_id.id)),
+            sorted([*cases.ids, *cases.ids, pallet.id]),
+        )
+        self.assertEqual(cases.parent_id, pallet)
+        self.assertEqual(set((lots | own).mapped("lifecycle_state")), {"delivered"})
+
+    def test_ticking_an_unreserved_pallet_level_takes_all_of_it(self):
+        pallet, cases, lots = self.build_pallet(cases=2, units=2, prefix="TK")
+        picking = self.draft_delivery(package_level_ids=[Command.create(self.level_vals(pallet))])
+        picking.action_confirm()
+        picking.do_unreserve()
+        level = picking.package_level_ids
+        self.assertFalse(level.move_line_ids)
+        level.is_done = True
+        self.assertEqual(level.move_line_ids.lot_id, lots)
+        self.assertEqual(level.move_line_ids.result_package_id, cases)
+        self.assertEqual(set(level.move_line_ids.mapped("picked")), {True})
+        self.assertIs(picking.button_validate(), True)
+        self.assertEqual((cases.parent_id, pallet.location_id), (pallet, self.customer_loc))
 
     def test_relocating_a_pallet_moves_everything_on_it(self):
         pallet, cases, lots = self.build_pallet(cases=2, units=2, prefix="RL")
