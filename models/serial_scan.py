@@ -154,6 +154,7 @@ class SerialScan(models.AbstractModel):
 
     @api.model
     def _search_one(self, model, domain):
+        """Up to two records: one is a match, two are not unique."""
         return self.env[model].search(domain, limit=2)
 
     @api.model

@@ -8,7 +8,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
-from ..lib import gs1, serial_format
+from ..lib import gs1, scan, serial_format
 from ..lib import serial_lifecycle as lifecycle
 from ..lib import warranty as warranty_rules
 
@@ -258,6 +258,15 @@ class StockLot(models.Model):
         action["domain"] = [("lot_id", "=", self.id)]
         action["context"] = {"default_lot_id": self.id}
         return action
+
+    @api.model
+    def _search_display_name(self, operator, value):
+        """A scanned GS1 label, Digital Link or EPC URN finds its serial by name."""
+        if operator in ("ilike", "=", "=ilike") and isinstance(value, str):
+            parsed = scan.normalize(value)
+            if not parsed.error and parsed.serial:
+                return [("name", "=", parsed.serial)]
+        return super()._search_display_name(operator, value)
 
     @api.model
     def _get_next_serial(self, company, product):

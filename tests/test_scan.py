@@ -77,6 +77,10 @@ class TestScan(SerialCommon):
                 self.assertEqual(result["gtin"], GTIN)
         result = self.Scan.scan(f"01{GTIN}1125013121SC-1")
         self.assertEqual(result["production_date"], "2025-01-31")
+        Lot = self.env["stock.lot"].with_user(self.user)
+        for code in (f"01{GTIN}1125013121SC-1", f"https://example.com/01/{GTIN}/21/SC-1"):
+            self.assertEqual([lot_id for lot_id, _name in Lot.name_search(code)], self.lot.ids)
+        self.assertEqual(len(Lot.name_search("SC-")), 3)  # plain text: as before
 
     def test_ambiguous_serial_and_gtin_disambiguates(self):
         result = self.Scan.scan("SC-DUP")
