@@ -311,7 +311,10 @@ class SerialScan(models.AbstractModel):
     def _lot_card_row(self, lot):
         """Names of the serial's location, holder, case, pallet and product, its
         active recall and its warranties, in one query (their record rules are
-        not the serial's: the serial is what the user may see)."""
+        not the serial's: the serial is what the user may see). The names mirror
+        the display names of stock.location (its complete name) and of
+        product.product without variant values ("[code] name", translated),
+        Odoo 18.0; tests/test_scan.py compares them."""
         for model in (
             "stock.lot",
             "stock.location",

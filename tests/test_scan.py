@@ -57,7 +57,10 @@ class TestScan(SerialCommon):
         self.assertEqual(result["lifecycle_state"], "in_stock")
         self.assertEqual(result["lifecycle_label"], "In Stock")
         self.assertEqual(result["location_id"], self.stock.id)
-        self.assertEqual(result["location"], self.stock.complete_name)
+        # the card's one query mirrors these display names (stock.location and
+        # product.product _compute_display_name, 18.0)
+        self.assertEqual(result["location"], self.stock.display_name)
+        self.assertEqual(result["product"], self.gtin_product.display_name)
         self.assertEqual(result["product"], "[SI-GTIN] SI GTIN Scanner")
         self.assertFalse(result["recall_blocked"])
         self.assertIn("SC-1", result["message"])

@@ -6,7 +6,7 @@ import unittest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ..lib import label_render, sscc
+from ..lib import label_render, scan, sscc
 from ..lib.label_layouts import LAYOUTS, MM, Layout
 from .pdf_tools import decode, pdf_text, rasterise
 
@@ -88,6 +88,7 @@ class TestSscc(unittest.TestCase):
         self.assertTrue(code.startswith(f"{extension}{prefix}"))
         self.assertEqual(int(code[1 + len(prefix) : -1]), reference)
         self.assertTrue(sscc.is_valid(code))
+        self.assertEqual(scan.sscc_of(f"(00){code}"), code)
         position = data.draw(st.integers(0, 17))
         digit = data.draw(st.sampled_from([d for d in "0123456789" if d != code[position]]))
         self.assertFalse(sscc.is_valid(code[:position] + digit + code[position + 1 :]))

@@ -117,3 +117,23 @@ class TestWarrantyRules(unittest.TestCase):
         self.assertAlmostEqual(provision.provision, 300.0)
         empty = rules.ProductProvision(0, 0, 0, 0, 0.0)
         self.assertEqual((empty.claim_rate, empty.average_cost, empty.provision), (0, 0, 0))
+
+    def test_current_state(self):
+        today = date(2025, 6, 1)
+
+        def warranty(id_, state, start, end, closed=None):
+            return rules.SerialWarranty(id_, state, rules.Cover(start, end, closed))
+
+        standard = warranty(1, "active", date(2025, 1, 1), date(2025, 12, 31))
+        extended = warranty(2, "active", date(2026, 1, 1), date(2026, 12, 31))
+        self.assertEqual(rules.current_state([], today), (None, None))
+        self.assertEqual(
+            rules.current_state([standard, extended], today), ("active", date(2026, 12, 31))
+        )
+        pending = warranty(3, "pending", None, date(2026, 5, 31))
+        expired = warranty(4, "expired", date(2023, 1, 1), date(2023, 12, 31))
+        self.assertEqual(
+            rules.current_state([expired, pending], today), ("pending", date(2026, 5, 31))
+        )
+        void = warranty(5, "void", date(2025, 1, 1), date(2025, 12, 31), closed=date(2025, 3, 1))
+        self.assertEqual(rules.current_state([expired, void], today), ("void", date(2025, 12, 31)))
