@@ -74,7 +74,7 @@ GS1_SYMBOLOGIES = frozenset({"C1", "d2", "Q3", "e0", "e1", "e2", "J1"})
 _SYMBOLOGY_RE = re.compile(r"\][A-Za-z][0-9A-Za-z]")
 _CONTROL_RE = re.compile(r"[\x00-\x1c\x1e-\x1f\x7f]")
 _WEDGE_CHARACTERS = "".join(chr(code) for code in range(33)) + "\x7f"
-_FNC1_ALIASES = re.compile("alt029", re.IGNORECASE)
+_FNC1_ALIASES = re.compile("Alt029")
 SEPARATORS = (gs1.GS, "#", " ")
 _CONFIG = ParseConfig(separator_chars=SEPARATORS)
 _HRI_RE = re.compile(r"\(\d{2,4}\)")
@@ -170,9 +170,10 @@ def _split_symbology(text):
 
 def _looks_like_element_string(text):
     """Whether text without a GS1 symbology identifier is an element string:
-    it has a separator, or starts with (01)/(02) and 14 digits or (00) and 18
-    (a wrong check digit there is reported, not looked up as a serial)."""
-    if gs1.GS in text or _FNC1_ALIASES.search(text):
+    it has a GS, or starts with an AI and has ``Alt029`` (``SALT0291`` is a
+    serial), or starts with (01)/(02) and 14 digits or (00) and 18 (a wrong
+    check digit there is reported, not looked up as a serial)."""
+    if gs1.GS in text or (text[:2].isdigit() and _FNC1_ALIASES.search(text)):
         return True
     length = {"00": 18, "01": 14, "02": 14}.get(text[:2])
     return bool(length) and text[2 : 2 + length].isdigit() and len(text) >= 2 + length
@@ -234,7 +235,7 @@ def _parse_digital_link(text):
     as GS1 Digital Link URI syntax allows them."""
     try:
         uri = GS1DigitalLinkURI.parse(text)
-    except ParseError as error:
+    except (ParseError, ValueError) as error:  # ValueError: urlsplit's, "http://[x"
         key = INVALID_DATE if " date" in str(error) else INVALID_DIGITAL_LINK
         return Scan(DIGITAL_LINK, error=key, detail=str(error))
     return _from_elements(DIGITAL_LINK, uri.element_strings)

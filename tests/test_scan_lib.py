@@ -151,6 +151,7 @@ CORPUS = (
     ),
     ("plain serial", "SN-0001", {"kind": scan.PLAIN, "serial": None, "text": "SN-0001"}),
     ("plain numeric serial that biip reads as AI 10", "1012345", {"kind": scan.PLAIN}),
+    ("plain serial with alt029 inside", "SALT0291", {"kind": scan.PLAIN, "text": "SALT0291"}),
     ("EAN-13 product barcode", "4006381333931", {"kind": scan.PLAIN, "gtin": GTIN}),
     ("wedge prefix STX and suffix CR LF", "\x02SN-0001\r\n", {"text": "SN-0001"}),
     ("wedge suffix Tab", f"]C101{GTIN}21SN1\t", {"serial": "SN1"}),
@@ -175,6 +176,7 @@ BAD = (
     ("serial too long", f"01{GTIN}21" + "S" * 21, scan.UNKNOWN_AI),
     ("qualifiers out of order", f"https://a.b/01/{EXAMPLE}/21/S1/10/L1", scan.INVALID_DIGITAL_LINK),
     ("a web page, not a Digital Link", "https://example.com/about", scan.INVALID_DIGITAL_LINK),
+    ("an URL urlsplit refuses", "http://[abc/01/x", scan.INVALID_DIGITAL_LINK),
     ("EPC URN of another scheme", "urn:epc:id:sgln:0614141.12345.400", scan.INVALID_EPC),
     ("EPC SGTIN with too few digits", "urn:epc:id:sgtin:0614141.8123.6789", scan.INVALID_EPC),
     ("garbage in a GS1 symbol", "]d2%%%%", scan.UNKNOWN_AI),
@@ -253,12 +255,21 @@ class TestScanLib(unittest.TestCase):
 
     @settings(max_examples=500)
     @given(
+        st.sampled_from(["http://", "https://a.b/01/", "]d2", "]Q1", "(01)", "urn:epc:id:sgtin:"]),
+        st.text(max_size=60),
+    )
+    def test_fuzz_each_reader(self, prefix, text):
+        """Arbitrary text behind what sends it to each reader."""
+        self._assert_handled(prefix + text)
+
+    @settings(max_examples=500)
+    @given(
         st.sampled_from([text for _label, text, _expected in CORPUS]),
         st.lists(
             st.tuples(
                 st.sampled_from(["insert", "delete", "replace"]),
                 st.integers(0, 200),
-                st.characters(codec="utf-8") | st.sampled_from(list("0123456789()/#\x1d%")),
+                st.characters(codec="utf-8") | st.sampled_from(list("0123456789()/#[]?=&\x1d%")),
             ),
             max_size=6,
         ),
