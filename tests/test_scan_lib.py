@@ -177,6 +177,8 @@ BAD = (
     ("qualifiers out of order", f"https://a.b/01/{EXAMPLE}/21/S1/10/L1", scan.INVALID_DIGITAL_LINK),
     ("a web page, not a Digital Link", "https://example.com/about", scan.INVALID_DIGITAL_LINK),
     ("an URL urlsplit refuses", "http://[abc/01/x", scan.INVALID_DIGITAL_LINK),
+    # compressed Digital Links: biip 5.2 cannot decode them (README, "Scanning")
+    ("compressed Digital Link", "https://id.gs1.org/AQnYUc1gSKh6ag", scan.INVALID_DIGITAL_LINK),
     ("EPC URN of another scheme", "urn:epc:id:sgln:0614141.12345.400", scan.INVALID_EPC),
     ("EPC SGTIN with too few digits", "urn:epc:id:sgtin:0614141.8123.6789", scan.INVALID_EPC),
     ("garbage in a GS1 symbol", "]d2%%%%", scan.UNKNOWN_AI),
