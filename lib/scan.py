@@ -18,9 +18,9 @@ caller is done here, before or after it:
   hand-typed ``0109506000134352 21SN81``, become separators: none of them is a
   character GS1 allows in a value (GS1 General Specifications, figure 7.11-1);
 - a string is read as an element string only when it says so (a GS1 symbology
-  identifier, a separator, or (01)/(02) a valid GTIN-14, (00) a valid SSCC in
-  front): biip reads almost any digit string as one (``1012345`` as lot
-  ``12345``), which would turn plain serial numbers into lots;
+  identifier, a GS, ``Alt029`` after an AI, or (01)/(02) and 14 digits, (00)
+  and 18 in front): biip reads almost any digit string as one (``1012345`` as
+  lot ``12345``), which would turn plain serial numbers into lots;
 - the human-readable form ``(01)...(21)...``, which biip's top-level `parse`
   does not try, is read as the element string it stands for (so that its
   errors are the same);
