@@ -8,7 +8,7 @@
     "author": "Serialized Inventory",
     "license": "LGPL-3",
     "depends": ["stock", "mail", "barcodes_gs1_nomenclature"],
-    "external_dependencies": {"python": ["psycopg2", "reportlab", "qrcode", "xlsxwriter"]},
+    "external_dependencies": {"python": ["psycopg2", "reportlab", "qrcode", "xlsxwriter", "biip"]},
     "data": [
         "security/serialized_inventory_security.xml",
         "security/ir.model.access.csv",

@@ -7,11 +7,11 @@ python-stdnum's.
 
 `label_payload` gives what a label's barcodes and human-readable text carry: the
 element string with its separators, and its human-readable interpretation (HRI).
+Reading a scan back is lib/scan.py's (biip's decoding).
 """
 
-import re
 from dataclasses import dataclass
-from urllib.parse import quote, unquote
+from urllib.parse import quote
 
 from stdnum import ean
 
@@ -113,66 +113,3 @@ def label_payload(gtin, serial, expiry=None, lot=None):
             parts.append(GS)
     hri = " ".join(f"({ai}) {value}" for ai, value in elements)
     return Gs1Payload(elements, hri, "".join(parts))
-
-
-# ---------------------------------------------------------------------------
-# Scans: what a scanner sends for a unit's label
-# ---------------------------------------------------------------------------
-
-# Symbology identifiers a scanner may prefix (GS1-128, GS1 DataMatrix, GS1 QR).
-GS1_SYMBOLOGY_PREFIXES = ("]C1", "]d2", "]Q3", "]e0")
-FIXED_LENGTH = {"01": 14, "17": 6}
-_DIGITAL_LINK_RE = re.compile(r"/01/(\d{8,14})/21/([^/?#]+)")
-_HRI_RE = re.compile(r"\((\d{2})\)\s*([^(]*)")
-
-
-def parse_scan(text):
-    """``(gtin14 or None, serial)`` of a scanned or typed serial.
-
-    Understands a GS1 Digital Link URI (``.../01/<GTIN>/21/<serial>``), the
-    human-readable element string ``(01) <GTIN> (21) <serial>``, and the raw
-    element string a scanner sends for a GS1 symbol (``01<GTIN>21<serial>``,
-    ``GS`` after a variable-length field, with or without the symbology
-    identifier); anything else is a plain serial number. A raw string without
-    identifier is taken as GS1 only when it starts with ``01`` and a GTIN-14
-    whose check digit is right, followed by a known application identifier.
-    """
-    text = (text or "").strip()
-    match = _DIGITAL_LINK_RE.search(text)
-    if match:
-        return gtin14(match.group(1)), unquote(match.group(2))
-    if text.startswith("(") and "(21)" in text:
-        values = {ai: value.strip() for ai, value in _HRI_RE.findall(text)}
-        return gtin14(values.get("01", "")), values["21"]
-    prefixed = text.startswith(GS1_SYMBOLOGY_PREFIXES)
-    raw = text[3:] if prefixed else text
-    raw = raw.lstrip(GS)
-    if not (prefixed or GS in raw) and not (
-        raw.startswith("01") and gtin14(raw[2:16]) and raw[16:18] in ("17", "10", "21")
-    ):
-        return None, text
-    values = _parse_element_string(raw)
-    if "21" not in values:
-        return None, text
-    return gtin14(values.get("01", "")), values["21"]
-
-
-def _parse_element_string(raw):
-    values = {}
-    position = 0
-    while position < len(raw):
-        ai = raw[position : position + 2]
-        position += 2
-        if ai in FIXED_LENGTH:
-            values[ai] = raw[position : position + FIXED_LENGTH[ai]]
-            position += FIXED_LENGTH[ai]
-            if raw[position : position + 1] == GS:
-                position += 1  # some scanners send one after a fixed-length field too
-        elif ai in VARIABLE_LENGTH_MAX:
-            end = raw.find(GS, position)
-            end = len(raw) if end < 0 else end
-            values[ai] = raw[position:end]
-            position = end + 1
-        else:
-            break  # an identifier this addon does not print: stop there
-    return values

@@ -7,6 +7,7 @@ import csv
 import io
 import re
 
+from . import scan
 from . import serial_lifecycle as lifecycle
 
 # Where a unit is, as the recall preview groups them.
@@ -70,10 +71,11 @@ _HEADERS = ("serial", "serial number", "serial_number", "lot", "lot_id", "name",
 def parse_serial_list(text):
     """The serials of a typed or pasted list: one per line, or separated by
     commas, semicolons or tabs; blanks are dropped, surrounding spaces
-    stripped, order kept and repeats removed."""
+    stripped, order kept and repeats removed. Each entry is read as a scan: a
+    pasted GS1 element string or Digital Link gives its serial (AI 21)."""
     seen = {}
     for item in _SEPARATORS.split(text or ""):
-        name = item.strip()
+        name = scan.serial_of(item)[1]
         if name:
             seen.setdefault(name, None)
     return list(seen)

@@ -8,10 +8,8 @@ Identifier (00) followed by 18 digits,
 the serial reference filling the 16 digits the prefix leaves after the extension digit.
 The check digit is GS1's mod 10 (python-stdnum's ``ean.calc_check_digit``, which works
 for any GS1 key length). `make` builds one from a counter, `error` says why a code is
-not an SSCC, `from_scan` reads one back from what a scanner or a user types.
+not an SSCC; lib/scan.py reads one back from what a scanner or a user types.
 """
-
-import re
 
 from stdnum import ean
 
@@ -20,10 +18,6 @@ from . import gs1
 LENGTH = 18
 AI = "00"
 PREFIX_LENGTHS = range(4, 13)
-# ]C1 (GS1-128), ]d2 (GS1 DataMatrix), ]Q3 (GS1 QR): symbology identifiers a scanner
-# may send before the data.
-_SYMBOLOGY_ID = re.compile(r"^\][A-Za-z]\d")
-_SEPARATORS = re.compile(r"[\s\x1d]+")
 
 
 def check_digit(body):
@@ -77,22 +71,6 @@ def error(code):
 
 def is_valid(code):
     return error(code) is None
-
-
-def from_scan(text):
-    """The SSCC in what a scanner sends or a user types, else ``None``.
-
-    Accepted: the 18 digits, with AI 00 in front (``00...``, ``(00)...``), a
-    symbology identifier (``]C1``), spaces or a trailing group separator, as long as
-    the check digit is right.
-    """
-    text = _SYMBOLOGY_ID.sub("", (text or "").strip())
-    text = _SEPARATORS.sub("", text)
-    if text.startswith(f"({AI})"):
-        text = text[len(AI) + 2 :]
-    elif len(text) == LENGTH + len(AI) and text.startswith(AI):
-        text = text[len(AI) :]
-    return text if is_valid(text) else None
 
 
 def hri(code):

@@ -79,6 +79,31 @@ class Cover:
         )
 
 
+@dataclass(frozen=True)
+class SerialWarranty:
+    """One warranty of a serial with its state, for the serial's summary."""
+
+    id: int
+    state: str
+    cover: Cover
+
+
+def current_state(warranties, today):
+    """``(state, last day)`` of a serial's warranties as of ``today``: in force
+    (until the end of it and of the extended warranties that follow), else
+    waiting for registration, else the latest one's; ``(None, None)`` if none."""
+    in_force = [w for w in warranties if w.cover.in_force(today)]
+    if in_force:
+        later = [w for w in warranties if w.state == "active" and w.cover.start > today]
+        current, state = in_force + later, "active"
+    else:
+        current = [w for w in warranties if w.state == "pending"] or sorted(
+            warranties, key=lambda w: (w.cover.end or today, w.id)
+        )[-1:]
+        state = current[0].state if current else None
+    return state, max((w.cover.end for w in current if w.cover.end), default=None)
+
+
 @dataclass
 class ClaimFacts:
     """What is known of a claimed serial at the claim date."""

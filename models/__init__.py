@@ -12,6 +12,7 @@ from . import (
     serial_recall,
     serial_recall_line,
     serial_recall_notice,
+    serial_scan,
     serial_warranty,
     serial_warranty_analysis,
     serial_warranty_claim,

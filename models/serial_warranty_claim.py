@@ -4,7 +4,7 @@ from collections import defaultdict
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from ..lib import gs1
+from ..lib import gs1, scan
 from ..lib import warranty as rules
 
 OPEN_STATES = ("submitted", "approved")
@@ -132,7 +132,7 @@ class SerialWarrantyClaim(models.Model):
     def _compute_lot_id(self):
         """The serial of the scanned or typed number (a GS1 scan's GTIN picks
         the product when several share the number)."""
-        scans = [(claim, *gs1.parse_scan(claim.serial_name)) for claim in self]
+        scans = [(claim, *scan.serial_of(claim.serial_name)) for claim in self]
         found = self._lots_by_name({serial for _claim, _gtin, serial in scans if serial})
         for claim, gtin, name in scans:
             if claim.lot_id and claim.lot_id.name == name:
@@ -161,7 +161,7 @@ class SerialWarrantyClaim(models.Model):
 
     def _normalize_scan(self, vals):
         """Keep the serial number of a scan; its GTIN picks the serial."""
-        gtin, serial = gs1.parse_scan(vals["serial_name"])
+        gtin, serial = scan.serial_of(vals["serial_name"])
         vals = dict(vals, serial_name=serial)
         if gtin and not vals.get("lot_id"):
             company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company

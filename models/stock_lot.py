@@ -10,6 +10,7 @@ from odoo.tools import SQL
 
 from ..lib import gs1, serial_format
 from ..lib import serial_lifecycle as lifecycle
+from ..lib import warranty as warranty_rules
 
 UNIQUE_CONSTRAINT = "serial_product_company_uniq"
 # Exact lookups by name alone (scans): the unique index leads with product_id,
@@ -160,20 +161,15 @@ class StockLot(models.Model):
         its standard and extended warranties), else waiting, else the latest."""
         today = fields.Date.context_today(self)
         for lot in self:
-            warranties = lot.sudo().warranty_ids
-            in_force = warranties.filtered(lambda w: w._cover().in_force(today))
-            if in_force:
-                # and the extended warranties that follow
-                in_force |= warranties.filtered(
-                    lambda w: w.state == "active" and w.start_date > today
-                )
-            current = (
-                in_force
-                or warranties.filtered(lambda w: w.state == "pending")
-                or warranties.sorted(lambda w: (w.end_date or today, w.id))[-1:]
+            state, end = warranty_rules.current_state(
+                [
+                    warranty_rules.SerialWarranty(w.id, w.state, w._cover())
+                    for w in lot.sudo().warranty_ids
+                ],
+                today,
             )
-            lot.warranty_state = current[:1].state if not in_force else "active"
-            lot.warranty_end_date = max(current.mapped("end_date"), default=False) or False
+            lot.warranty_state = state or False
+            lot.warranty_end_date = end or False
 
     @api.model
     def default_get(self, fields_list):

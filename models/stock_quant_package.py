@@ -8,7 +8,7 @@ from psycopg2 import errors as pg_errors
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from ..lib import sscc
+from ..lib import scan, sscc
 
 SSCC_INDEX = "stock_quant_package_sscc_uniq"
 # Context key: move cases off their pallet without syncing their serials (the
@@ -261,7 +261,7 @@ class StockQuantPackage(models.Model):
         """A scanned or typed SSCC, with its (00) and symbology identifier or
         not, finds its package."""
         if operator in ("ilike", "=", "=ilike", "like", "=like") and isinstance(value, str):
-            code = sscc.from_scan(value)
+            code = scan.sscc_of(value)
             if code:
                 return [("name", "=", code)]
         return super()._search_display_name(operator, value)
@@ -324,7 +324,7 @@ class StockQuantPackage(models.Model):
     def _sscc_from_name(self, name):
         """The SSCC a case or pallet is given by name (scanned or typed with its
         (00)), refused when it is not a valid SSCC."""
-        code = sscc.from_scan(name)
+        code = scan.sscc_of(name)
         if code:
             return code
         raise ValidationError(

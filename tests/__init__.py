@@ -12,6 +12,8 @@ from . import (
     test_recall_ui,
     test_reports,
     test_reservation,
+    test_scan,
+    test_scan_lib,
     test_serial_format,
     test_serial_format_rule,
     test_serial_generation,

@@ -62,23 +62,6 @@ class TestSscc(unittest.TestCase):
             sscc.make(1, "", 1)
         self.assertEqual(sscc.make(1, "061414112345", 9999)[:-1], "10614141123459999")
 
-    def test_from_scan(self):
-        code = "106141411234567897"
-        for text in (
-            code,
-            f"00{code}",
-            f"(00){code}",
-            "(00) 1 0614141 123456789 7",
-            f"]C100{code}",
-            f"]d200{code}\x1d",
-            f"  {code}\n",
-        ):
-            with self.subTest(text=text):
-                self.assertEqual(sscc.from_scan(text), code)
-        for text in ("106141411234567890", "PACK0000001", "", None, f"01{code}"):
-            with self.subTest(text=text):
-                self.assertIsNone(sscc.from_scan(text))
-
     def test_label_payloads(self):
         code = "106141411234567897"
         (only,) = sscc.label_payloads(code)
@@ -105,7 +88,6 @@ class TestSscc(unittest.TestCase):
         self.assertTrue(code.startswith(f"{extension}{prefix}"))
         self.assertEqual(int(code[1 + len(prefix) : -1]), reference)
         self.assertTrue(sscc.is_valid(code))
-        self.assertEqual(sscc.from_scan(f"(00){code}"), code)
         position = data.draw(st.integers(0, 17))
         digit = data.draw(st.sampled_from([d for d in "0123456789" if d != code[position]]))
         self.assertFalse(sscc.is_valid(code[:position] + digit + code[position + 1 :]))

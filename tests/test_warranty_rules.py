@@ -7,7 +7,6 @@ from datetime import date, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ..lib import gs1
 from ..lib import warranty as rules
 
 
@@ -118,30 +117,3 @@ class TestWarrantyRules(unittest.TestCase):
         self.assertAlmostEqual(provision.provision, 300.0)
         empty = rules.ProductProvision(0, 0, 0, 0, 0.0)
         self.assertEqual((empty.claim_rate, empty.average_cost, empty.provision), (0, 0, 0))
-
-
-class TestScan(unittest.TestCase):
-    GTIN = "04006381333931"
-
-    def test_forms_of_a_scan(self):
-        for text, expected in [
-            (" SN-1 ", (None, "SN-1")),
-            ("0104006381333932215", (None, "0104006381333932215")),  # bad check digit
-            (f"https://id.gs1.org/01/{self.GTIN}/21/SN%2F1", (self.GTIN, "SN/1")),
-            (f"(01) {self.GTIN} (21) SN-0001", (self.GTIN, "SN-0001")),
-            (f"]d201{self.GTIN}21SN-0001", (self.GTIN, "SN-0001")),
-            (f"]d201{self.GTIN}\x1d21SN-0001", (self.GTIN, "SN-0001")),
-            (f"01{self.GTIN}21SN-0001", (self.GTIN, "SN-0001")),
-            (f"]C101{self.GTIN}1701010110LOT\x1d21SER", (self.GTIN, "SER")),
-        ]:
-            self.assertEqual(gs1.parse_scan(text), expected, text)
-
-    @given(st.text(alphabet=sorted(gs1.CSET82), min_size=1, max_size=20))
-    def test_label_payloads_scan_back(self, serial):
-        payload = gs1.label_payload(self.GTIN, serial, lot="L1")
-        for text in (payload.data, "]d2" + payload.data, payload.hri.replace(" ", "")):
-            if text == payload.hri.replace(" ", "") and "(" in serial:
-                continue  # brackets in the serial make the HRI ambiguous
-            self.assertEqual(gs1.parse_scan(text), (self.GTIN, serial), text)
-        link = gs1.digital_link("https://id.example.com", self.GTIN, serial)
-        self.assertEqual(gs1.parse_scan(link), (self.GTIN, serial))
