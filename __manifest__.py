@@ -7,7 +7,7 @@
     "website": "https://github.com/serialized-inventory/serialized_inventory",
     "author": "Serialized Inventory",
     "license": "LGPL-3",
-    "depends": ["stock", "mail"],
+    "depends": ["stock", "mail", "barcodes_gs1_nomenclature"],
     "external_dependencies": {"python": ["psycopg2", "reportlab", "qrcode", "xlsxwriter", "biip"]},
     "data": [
         "security/serialized_inventory_security.xml",
@@ -26,6 +26,7 @@
         "views/serial_warranty_analysis_views.xml",
         "views/serial_warranty_report_wizard_views.xml",
         "data/serial_recall_data.xml",
+        "data/barcode_rule_data.xml",
         "views/serial_recall_wizard_views.xml",
         "views/serial_recall_views.xml",
         "reports/serialized_inventory_reports.xml",

@@ -1,15 +1,15 @@
 #!/usr/bin/env bash
 # make bench: one bench/ script (see bench/README.md). BENCH picks it: flows
 # (default), generation, reports, sscc (native Odoo vs the addon, in the same run, on
-# two databases) or format, labels (pure Python, no database). Extra arguments
+# two databases), scan (serial lookups, native vs addon), or format, labels (pure Python, no database). Extra arguments
 # go to the script, e.g.
 #   make bench BENCH=generation BENCH_ARGS="--sizes 1000"
 source "$(dirname "$0")/common.sh"
 bench=${BENCH:-flows}
 case "$bench" in
     flows | generation | format) script="$ROOT/bench/bench_serial_$bench.py" ;;
-    labels | reports | sscc | warranty | recall) script="$ROOT/bench/bench_$bench.py" ;;
-    *) die "Unknown BENCH=$bench (flows, generation, reports, sscc, warranty, recall, format or labels)." ;;
+    labels | reports | sscc | warranty | recall | scan) script="$ROOT/bench/bench_$bench.py" ;;
+    *) die "Unknown BENCH=$bench (flows, generation, reports, sscc, warranty, recall, scan, format or labels)." ;;
 esac
 mkdir -p "$ROOT/bench/results"
 output="$ROOT/bench/results/$bench.md"

@@ -160,6 +160,11 @@ ensure_pg() {
             "SELECT 1 FROM pg_roles WHERE rolname = 'odoo'" | grep -q 1 \
             || "$bindir/psql" -h 127.0.0.1 -p "$DB_PORT" -U postgres -d postgres -qc \
                 "CREATE ROLE odoo LOGIN SUPERUSER"
+        # Every database made from template1 has pg_trgm, so Odoo creates its
+        # trigram indexes (stock_lot.name for name_search) on install.
+        PGOPTIONS="-c client_min_messages=warning" "$bindir/psql" -h 127.0.0.1 -p "$DB_PORT" -U postgres -d template1 -qc \
+            "CREATE EXTENSION IF NOT EXISTS pg_trgm" \
+            || die "Creating the pg_trgm extension in template1 failed (PostgreSQL's contrib modules missing?)."
     else
         DB_HOST=${PGHOST:-127.0.0.1}
         DB_PORT=${PGPORT:-5432}
