@@ -122,8 +122,7 @@ class SerialScan(models.AbstractModel):
         an SSCC's package, a GTIN's product; plain text is tried in turn as a
         serial, a product, a package, a location and a transfer."""
         if parsed.serial:
-            products = self._products_by_gtin(parsed.gtin) if parsed.gtin else None
-            return self._serial_result(parsed.serial, products)
+            return self._serial_result(parsed.serial, parsed.gtin)
         if parsed.sscc and parsed.kind != scan_lib.PLAIN:
             return self._package_result(parsed.sscc) or self._not_found(parsed.sscc)
         if parsed.gtin and parsed.kind != scan_lib.PLAIN:
@@ -158,12 +157,13 @@ class SerialScan(models.AbstractModel):
         return self.env[model].search(domain, limit=2)
 
     @api.model
-    def _find_lots(self, serial, products=None):
+    def _find_lots(self, serial, gtin=None):
         """The serials named ``serial`` the user's companies see (archived
-        included), of ``products`` when given: one query on stock_lot.name."""
+        included), of the products whose barcode is ``gtin`` when given: one
+        query on stock_lot.name (the GTIN narrows it in the same query)."""
         domain = [("name", "=", serial)]
-        if products is not None:
-            domain.append(("product_id", "in", products.ids))
+        if gtin:
+            domain.append(("product_id.barcode", "in", self._gtin_forms(gtin)))
         return (
             self.env["stock.lot"]
             .with_context(active_test=False)
@@ -171,15 +171,26 @@ class SerialScan(models.AbstractModel):
         )
 
     @api.model
-    def _products_by_gtin(self, gtin):
-        """Products whose barcode is this GTIN-14 or its 13, 12 or 8 digit form."""
-        forms = [gtin[14 - n :] for n in (8, 12, 13, 14) if gtin[: 14 - n].strip("0") == ""]
-        return self.env["product.product"].search([("barcode", "in", forms)])
+    def _gtin_forms(self, gtin):
+        """The barcodes that stand for this GTIN-14: itself and its 13, 12 or 8
+        digit form."""
+        return [gtin[14 - n :] for n in (8, 12, 13, 14) if gtin[: 14 - n].strip("0") == ""]
 
     @api.model
-    def _serial_result(self, serial, products):
-        lots = self._find_lots(serial, products or None)
-        if not lots and products:
+    def _products_by_gtin(self, gtin):
+        """Products whose barcode is this GTIN-14 or its 13, 12 or 8 digit form."""
+        return self.env["product.product"].search([("barcode", "in", self._gtin_forms(gtin))])
+
+    @api.model
+    def _serial_result(self, serial, gtin):
+        """The serial of a GS1 scan: in one query when its GTIN is a product's
+        barcode; a GTIN no product has is not ours to narrow by, so the serial
+        is then looked up by name alone."""
+        lots = self._find_lots(serial, gtin)
+        products = not lots and gtin and self._products_by_gtin(gtin)
+        if not lots and gtin and not products:
+            lots = self._find_lots(serial)
+        if products:
             result = self._not_found(serial)
             message = self.env._(
                 "No serial %(serial)s of %(product)s.",

@@ -94,6 +94,13 @@ class TestScan(SerialCommon):
         )
         result = self.Scan.scan(f"(01){GTIN}(21)SC-DUP")
         self.assertEqual((result["kind"], result["lot_id"]), ("serial", self.twin_gtin.id))
+        # a GTIN no product has narrows nothing: the serial is found by name
+        result = self.Scan.scan("(01)09506000134352(21)SC-1")
+        self.assertEqual((result["kind"], result["lot_id"]), ("serial", self.lot.id))
+        # a GTIN of ours without that serial names the product
+        result = self.Scan.scan(f"(01){GTIN}(21)SC-NONE")
+        self.assertEqual((result["kind"], result["product_id"]), ("unknown", self.gtin_product.id))
+        self.assertIn("SC-NONE", result["message"])
 
     def test_other_kinds(self):
         for code, kind, key, record in (
@@ -130,7 +137,7 @@ class TestScan(SerialCommon):
         self.assertLessEqual(self.env.cr.sql_log_count - before, 3)
         self.assertEqual(result["kind"], "serial")
         before = self.env.cr.sql_log_count
-        result = self.Scan.scan(f"]d201{GTIN}21SC-1")  # the product by GTIN, then the serial
+        result = self.Scan.scan(f"]d201{GTIN}21SC-1")  # the serial narrowed by its GTIN
         self.assertLessEqual(self.env.cr.sql_log_count - before, 3)
         self.assertEqual(result["lot_id"], self.lot.id)
         statements = []
