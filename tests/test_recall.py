@@ -674,3 +674,67 @@ class TestRecallCampaign(RecallCommon):
         ):
             self.assertIn(expected, text)
         self.assertLess(text.index("SI Customer Dock"), text.index("RC-03"))
+
+
+@tagged("post_install", "-at_install")
+class TestRecallNotices(RecallCommon):
+    """Notices are queued once per customer and a notice that fails does not
+    stall the job."""
+
+    def test_only_recall_managers_notify(self):
+        recall = self.campaign()
+        for user in (self.stock_user, self.stock_manager):
+            with self.assertRaisesRegex(AccessError, "Only recall managers can notify"):
+                recall.with_user(user).action_notify_customers()
+        self.assertFalse(recall.notice_ids)
+
+    def test_second_click_queues_nothing(self):
+        recall = self.campaign()
+        recall.action_notify_customers()
+        notices = recall.notice_ids
+        self.assertEqual(len(notices), 3)
+        action = recall.action_notify_customers()
+        self.assertEqual(action["params"]["type"], "info")
+        self.assertIn("already queued", action["params"]["message"])
+        recall.invalidate_recordset(["notice_ids"])
+        self.assertEqual(recall.notice_ids, notices, "a second click queues no other notice")
+        # each notice lists its customer's lines, all of them, from the start
+        by_partner = {notice.partner_id: notice.line_ids.lot_id for notice in notices}
+        self.assertEqual(by_partner[self.customer_contact], self.pick("RC-03", "RC-04"))
+        self.assertEqual(by_partner[self.other_customer], self.pick("RC-05"))
+        self.assertEqual(by_partner[self.no_mail_customer], self.pick("RC-06"))
+        self.env["serial.recall.notice"]._cron_send()
+        mails = self.env["mail.mail"].search([("recipient_ids", "in", self.customer_contact.ids)])
+        self.assertEqual(len(mails), 1)
+        self.assertIn("2 of your units", mails.subject)
+
+    def test_failing_notice_is_isolated(self):
+        recall = self.campaign(self.pick("RC-03", "RC-04", "RC-05"))
+        template = recall.sudo().mail_template_id.copy()
+        template.body_html = (
+            '<p><t t-if="object.partner_id.name == \'SI Other Customer\'" t-out="1 // 0"/>'
+            "Recalled: <t t-out=\"', '.join(object.line_ids.lot_id.mapped('name'))\"/></p>"
+        )
+        recall.mail_template_id = template
+        other = self.campaign(self.pick("RC-05", "RC-06"))
+        recall.action_notify_customers()
+        other.action_notify_customers()
+        Notice = self.env["serial.recall.notice"]
+        Notice._cron_send()
+        broken = recall.notice_ids.filtered(lambda n: n.partner_id == self.other_customer)
+        self.assertEqual(broken.state, "failed")
+        self.assertIn("division", broken.failure_reason)
+        self.assertIn("could not be sent", recall.message_ids[0].body)
+        fine = recall.notice_ids - broken
+        self.assertEqual(fine.mapped("state"), ["sent"])
+        self.assertEqual(self.line(recall, "RC-03").status, "notified")
+        self.assertEqual(self.line(recall, "RC-05").status, "open")
+        # the other campaign's notices went out in the same run
+        self.assertEqual(
+            other.notice_ids.filtered(lambda n: n.partner_id == self.other_customer).state, "sent"
+        )
+        self.assertEqual(self.line(other, "RC-05").status, "notified")
+        # nothing is left for the next run to trip on
+        self.assertFalse(Notice.search([("state", "=", "queued")]))
+        Notice._cron_send()
+        self.assertEqual(broken.state, "failed")
