@@ -9,7 +9,7 @@ from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import new_test_user, tagged
 
-from .common import SerialCommon
+from .common import SerialCommon, validated_transfer
 from .pdf_tools import pdf_text
 
 
@@ -738,3 +738,75 @@ class TestRecallNotices(RecallCommon):
         self.assertFalse(Notice.search([("state", "=", "queued")]))
         Notice._cron_send()
         self.assertEqual(broken.state, "failed")
+
+
+@tagged("post_install", "-at_install")
+class TestRecallCompanies(RecallCommon):
+    """A campaign acts on its own company's stock: a serial without a
+    company can also sit in another company's warehouse."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company_b = cls.env["res.company"].create({"name": "SI Recall Company B"})
+        env_b = cls.env(context=dict(cls.env.context, allowed_company_ids=cls.company_b.ids))
+        cls.warehouse_b = env_b["stock.warehouse"].search(
+            [("company_id", "=", cls.company_b.id)], limit=1
+        )
+        cls.shared_lot = cls.env["stock.lot"].create(
+            {"name": "RC-SHARED", "product_id": cls.product.id, "company_id": False}
+        )
+        validated_transfer(
+            env_b,
+            cls.warehouse_b.in_type_id,
+            cls.supplier_loc,
+            cls.warehouse_b.lot_stock_id,
+            cls.product,
+            [{"lot_id": cls.shared_lot.id}],
+        )
+        cls.delivery_b = env_b["stock.picking"].create(
+            {
+                "picking_type_id": cls.warehouse_b.out_type_id.id,
+                "location_id": cls.warehouse_b.lot_stock_id.id,
+                "location_dest_id": cls.customer_loc.id,
+                "partner_id": cls.customer.id,
+                "move_ids": [
+                    Command.create(
+                        {
+                            "name": "out",
+                            "product_id": cls.product.id,
+                            "product_uom_qty": 1,
+                            "product_uom": cls.product.uom_id.id,
+                            "location_id": cls.warehouse_b.lot_stock_id.id,
+                            "location_dest_id": cls.customer_loc.id,
+                        }
+                    )
+                ],
+            }
+        )
+        cls.delivery_b.action_confirm()
+        cls.delivery_b.action_assign()
+
+    def test_wizard_company_must_be_allowed(self):
+        wizard = self.wizard(lot_ids=[Command.set(self.shared_lot.ids)])
+        wizard.sudo().company_id = self.company_b
+        with self.assertRaisesRegex(AccessError, "SI Recall Company B.*allowed companies"):
+            wizard.action_preview()
+        with self.assertRaisesRegex(AccessError, "allowed companies"):
+            wizard.action_confirm()
+        self.assertFalse(self.env["serial.recall"].search([("company_id", "=", self.company_b.id)]))
+
+    def test_campaign_leaves_other_company_stock_alone(self):
+        self.assertEqual(self.delivery_b.move_line_ids.lot_id, self.shared_lot)
+        recall = self.campaign(self.shared_lot | self.pick("RC-01"))
+        self.assertEqual(recall.company_id, self.env.company)
+        # company B's reservation is kept, its stock not quarantined
+        self.assertEqual(self.delivery_b.move_line_ids.lot_id, self.shared_lot)
+        recall.action_quarantine()
+        self.assertEqual(recall.picking_ids.move_line_ids.lot_id, self.pick("RC-01"))
+        self.assertEqual(recall.picking_ids.company_id, self.env.company)
+        # company B delivers it; company A's line does not follow B's movements
+        self.delivery_b.move_ids.picked = True
+        self.delivery_b.button_validate()
+        self.assertEqual(self.delivery_b.state, "done")
+        self.assertEqual(self.line(recall, "RC-SHARED").status, "open")
