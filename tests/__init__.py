@@ -22,6 +22,7 @@ from . import (
     test_ui,
     test_uniqueness,
     test_warranty,
+    test_warranty_access,
     test_warranty_claim,
     test_warranty_report,
     test_warranty_rules,
