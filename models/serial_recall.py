@@ -438,6 +438,7 @@ class SerialRecall(models.Model):
 
     def action_view_pickings(self):
         self.ensure_one()
+        self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id("stock.action_picking_tree_all")
         action["domain"] = [("serial_recall_id", "=", self.id)]
         action["context"] = {"create": False}
@@ -445,6 +446,7 @@ class SerialRecall(models.Model):
 
     def action_view_notices(self):
         self.ensure_one()
+        self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "serialized_inventory.serial_recall_notice_action"
         )
@@ -453,6 +455,7 @@ class SerialRecall(models.Model):
 
     def action_view_lines(self):
         self.ensure_one()
+        self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "serialized_inventory.serial_recall_line_action"
         )
@@ -582,14 +585,21 @@ class SerialRecall(models.Model):
         return rows
 
     def _download(self, raw, extension, mimetype):
-        attachment = self.env["ir.attachment"].create(
-            {
-                "name": f"{self.name.replace('/', '-')}.{extension}",
-                "raw": raw,
-                "mimetype": mimetype,
-                "res_model": self._name,
-                "res_id": self.id,
-            }
+        # an export of what the user just read: the attachment is made as
+        # superuser (creating one on a record needs write access to it);
+        # downloading it still needs read access to the campaign
+        attachment = (
+            self.env["ir.attachment"]
+            .sudo()
+            .create(
+                {
+                    "name": f"{self.name.replace('/', '-')}.{extension}",
+                    "raw": raw,
+                    "mimetype": mimetype,
+                    "res_model": self._name,
+                    "res_id": self.id,
+                }
+            )
         )
         return {
             "type": "ir.actions.act_url",

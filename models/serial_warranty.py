@@ -378,7 +378,9 @@ class SerialWarranty(models.Model):
             "serialized_inventory.serial_warranty_claim_action"
         )
         action["domain"] = [("warranty_id", "=", self.id)]
-        action["context"] = {"default_serial_name": self.lot_id.name}
+        self.check_access("read")
+        # the warranty's own serial, readable with the warranty
+        action["context"] = {"default_serial_name": self.sudo().lot_id.name}
         return action
 
     # ------------------------------------------------------------------

@@ -95,6 +95,7 @@ class SerialWarrantyPolicy(models.Model):
 
     def action_view_warranties(self):
         self.ensure_one()
+        self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "serialized_inventory.serial_warranty_action"
         )

@@ -281,6 +281,7 @@ class StockLot(models.Model):
     def _serial_records_action(self, xml_id):
         """The window action ``xml_id`` on this serial's records."""
         self.ensure_one()
+        self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id(xml_id)
         action["domain"] = [("lot_id", "=", self.id)]
         action["context"] = {"default_lot_id": self.id}

@@ -1,5 +1,6 @@
 from . import (
     test_access,
+    test_access_matrix,
     test_backfill,
     test_done_batch,
     test_gs1,
