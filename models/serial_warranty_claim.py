@@ -250,7 +250,7 @@ class SerialWarrantyClaim(models.Model):
             claim.message_post(body=body)
 
     def action_approve(self):
-        self._check_manager()
+        self._check_manager(self.env._("approve"))
         self._check_state(("submitted",), self.env._("approved"))
         blocked = self.filtered("check_blocking")
         if blocked:
@@ -269,7 +269,7 @@ class SerialWarrantyClaim(models.Model):
         self.sudo().write({"state": "approved"})
 
     def action_reject(self):
-        self._check_manager()
+        self._check_manager(self.env._("reject"))
         self._check_state(("submitted", "approved"), self.env._("rejected"))
         self.sudo().write({"state": "rejected"})
 
@@ -283,7 +283,7 @@ class SerialWarrantyClaim(models.Model):
         self.sudo().write({"state": "draft", "warranty_id": False, "delivery_date": False})
 
     def action_resolve(self):
-        self._check_manager()
+        self._check_manager(self.env._("resolve"))
         self._check_state(("approved",), self.env._("resolved"))
         for claim in self:
             if not claim.resolution:
@@ -304,7 +304,7 @@ class SerialWarrantyClaim(models.Model):
 
     def action_override_checks(self):
         self.ensure_one()
-        self._check_manager()
+        self._check_manager(self.env._("override the checks of"))
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Override Checks"),
@@ -318,10 +318,14 @@ class SerialWarrantyClaim(models.Model):
     # Business methods
     # ------------------------------------------------------------------
 
-    def _check_manager(self):
+    def _check_manager(self, action):
         if not self.env.user.has_group(MANAGER_GROUP):
             raise AccessError(
-                self.env._("Only serial inventory managers can decide on warranty claims.")
+                self.env._(
+                    "Only serial inventory managers can %(action)s warranty claims (%(claims)s).",
+                    action=action,
+                    claims=", ".join(self.mapped("name")),
+                )
             )
 
     def _check_state(self, states, action):

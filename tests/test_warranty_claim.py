@@ -61,7 +61,7 @@ class TestWarrantyClaim(WarrantyCommon):
         self.assertEqual(claim.warranty_id, self.warranties(self.lots[0]))
         self.assertEqual(claim.delivery_date, date(2025, 3, 15))
         self.assertIn("all checks passed", claim.message_ids[0].body)
-        with self.assertRaises(AccessError):
+        with self.assertRaisesRegex(AccessError, f"can approve warranty claims \\({claim.name}\\)"):
             claim.action_approve()  # the user is no manager
         claim = claim.with_user(self.manager)
         claim.action_approve()

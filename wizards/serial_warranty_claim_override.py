@@ -32,7 +32,7 @@ class SerialWarrantyClaimOverride(models.TransientModel):
     def action_override(self):
         self.ensure_one()
         claim = self.claim_id
-        claim._check_manager()
+        claim._check_manager(self.env._("override the checks of"))
         foreign = self.check_ids.filtered(lambda c: c.claim_id != claim)
         if foreign:
             raise UserError(
