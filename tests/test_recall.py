@@ -764,27 +764,9 @@ class TestRecallCompanies(RecallCommon):
             cls.product,
             [{"lot_id": cls.shared_lot.id}],
         )
-        cls.delivery_b = env_b["stock.picking"].create(
-            {
-                "picking_type_id": cls.warehouse_b.out_type_id.id,
-                "location_id": cls.warehouse_b.lot_stock_id.id,
-                "location_dest_id": cls.customer_loc.id,
-                "partner_id": cls.customer.id,
-                "move_ids": [
-                    Command.create(
-                        {
-                            "name": "out",
-                            "product_id": cls.product.id,
-                            "product_uom_qty": 1,
-                            "product_uom": cls.product.uom_id.id,
-                            "location_id": cls.warehouse_b.lot_stock_id.id,
-                            "location_dest_id": cls.customer_loc.id,
-                        }
-                    )
-                ],
-            }
+        cls.delivery_b = cls.confirmed_delivery(
+            env_b, 1, cls.warehouse_b.lot_stock_id, picking_type=cls.warehouse_b.out_type_id
         )
-        cls.delivery_b.action_confirm()
         cls.delivery_b.action_assign()
 
     def test_wizard_company_must_be_allowed(self):
