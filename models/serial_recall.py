@@ -217,6 +217,7 @@ class SerialRecall(models.Model):
             .search(
                 [
                     ("lot_id", "in", self._lot_ids()),
+                    ("company_id", "=", self.company_id.id),
                     ("state", "not in", ("done", "cancel")),
                     ("location_dest_id.usage", "in", BLOCKED_USAGES),
                 ]
@@ -264,6 +265,13 @@ class SerialRecall(models.Model):
         """Move every affected serial in our stock to its warehouse's
         quarantine location: one internal transfer per warehouse, validated."""
         self.ensure_one()
+        if not self.env.user.has_group("stock.group_stock_user"):
+            raise AccessError(
+                self.env._(
+                    "Only inventory users can quarantine the serials of recall %(recall)s.",
+                    recall=self.name,
+                )
+            )
         self._check_state(("active",), self.env._("quarantine the serials of"))
         pickings = self.env["stock.picking"]
         self.env["stock.quant"].flush_model()
@@ -277,8 +285,10 @@ class SerialRecall(models.Model):
              WHERE quant.lot_id = ANY(%s) AND quant.quantity > 0
                AND location.usage = 'internal' AND location.warehouse_id IS NOT NULL
                AND NOT COALESCE(location.serial_quarantine, FALSE)
+               AND quant.company_id = %s
                 """,
                 self._lot_ids(),
+                self.company_id.id,
             )
         )
         by_warehouse = defaultdict(lambda: defaultdict(list))
@@ -374,12 +384,26 @@ class SerialRecall(models.Model):
         notified; a scheduled action sends them in batches, so that a recall
         of thousands of customers does not hold the request."""
         self.ensure_one()
+        self._check_recall_manager(self.env._("notify the customers of"))
         self._check_state(("active",), self.env._("notify the customers of"))
         if not self.mail_template_id:
             raise UserError(
                 self.env._("Recall %(recall)s has no customer notice template.", recall=self.name)
             )
         count = self.env["serial.recall.notice"]._queue(self)
+        waiting = self.env["serial.recall.notice"].search_count(
+            [("recall_id", "=", self.id), ("state", "=", "queued")]
+        )
+        if not count and waiting:
+            return self._notification(
+                "info",
+                self.env._(
+                    "Recall %(recall)s: the notices to %(count)s customers are already queued; "
+                    "nothing more was queued.",
+                    recall=self.name,
+                    count=waiting,
+                ),
+            )
         if not count:
             raise UserError(
                 self.env._(
@@ -394,22 +418,27 @@ class SerialRecall(models.Model):
                 count=count,
             )
         )
+        return self._notification(
+            "success",
+            self.env._(
+                "%(count)s customer notices queued for %(recall)s.", count=count, recall=self.name
+            ),
+        )
+
+    def _notification(self, kind, message):
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
             "params": {
-                "type": "success",
-                "message": self.env._(
-                    "%(count)s customer notices queued for %(recall)s.",
-                    count=count,
-                    recall=self.name,
-                ),
+                "type": kind,
+                "message": message,
                 "next": {"type": "ir.actions.act_window_close"},
             },
         }
 
     def action_view_pickings(self):
         self.ensure_one()
+        self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id("stock.action_picking_tree_all")
         action["domain"] = [("serial_recall_id", "=", self.id)]
         action["context"] = {"create": False}
@@ -417,6 +446,7 @@ class SerialRecall(models.Model):
 
     def action_view_notices(self):
         self.ensure_one()
+        self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "serialized_inventory.serial_recall_notice_action"
         )
@@ -425,6 +455,7 @@ class SerialRecall(models.Model):
 
     def action_view_lines(self):
         self.ensure_one()
+        self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "serialized_inventory.serial_recall_line_action"
         )
@@ -554,14 +585,21 @@ class SerialRecall(models.Model):
         return rows
 
     def _download(self, raw, extension, mimetype):
-        attachment = self.env["ir.attachment"].create(
-            {
-                "name": f"{self.name.replace('/', '-')}.{extension}",
-                "raw": raw,
-                "mimetype": mimetype,
-                "res_model": self._name,
-                "res_id": self.id,
-            }
+        # an export of what the user just read: the attachment is made as
+        # superuser (creating one on a record needs write access to it);
+        # downloading it still needs read access to the campaign
+        attachment = (
+            self.env["ir.attachment"]
+            .sudo()
+            .create(
+                {
+                    "name": f"{self.name.replace('/', '-')}.{extension}",
+                    "raw": raw,
+                    "mimetype": mimetype,
+                    "res_model": self._name,
+                    "res_id": self.id,
+                }
+            )
         )
         return {
             "type": "ir.actions.act_url",
@@ -591,22 +629,23 @@ class SerialRecall(models.Model):
     # ------------------------------------------------------------------
 
     @api.model
-    def _active_by_lot(self, lot_ids):
+    def _active_by_lot(self, lot_ids, company=None):
         """``{lot id: active campaign}`` for those of ``lot_ids`` an active
-        campaign holds, in one query."""
+        campaign (of ``company`` when given) holds, in one query."""
         if not lot_ids:
             return {}
         self.env["serial.recall.line"].flush_model(["lot_id", "recall_id"])
-        self.flush_model(["state"])
+        self.flush_model(["state", "company_id"])
         self.env.cr.execute(
             SQL(
                 """
             SELECT line.lot_id, min(line.recall_id) FROM serial_recall_line AS line
               JOIN serial_recall AS recall ON recall.id = line.recall_id
-             WHERE line.lot_id = ANY(%s) AND recall.state = 'active'
+             WHERE line.lot_id = ANY(%s) AND recall.state = 'active' %s
              GROUP BY line.lot_id
                 """,
                 list(lot_ids),
+                SQL("AND recall.company_id = %s", company.id) if company else SQL(),
             )
         )
         rows = self.env.cr.fetchall()
@@ -626,13 +665,17 @@ class SerialRecall(models.Model):
         )
         if not lines:
             return
-        blocked = self._active_by_lot(set(lines.lot_id.ids))
-        if not blocked:
-            return
-        refused = lines.filtered(lambda line: line.lot_id.id in blocked)
+        # a campaign blocks its own company's transfers only (a serial without
+        # a company can be recalled by one company and not by another)
+        refused = self.env["stock.move.line"]
         by_recall = defaultdict(list)
-        for line in refused:
-            by_recall[blocked[line.lot_id.id]].append(line)
+        for company, company_lines in lines.grouped("company_id").items():
+            blocked = self._active_by_lot(set(company_lines.lot_id.ids), company)
+            for line in company_lines.filtered(lambda line, b=blocked: line.lot_id.id in b):
+                refused |= line
+                by_recall[blocked[line.lot_id.id]].append(line)
+        if not refused:
+            return
         messages = [
             self.env._(
                 "%(serials)s: recalled by %(recall)s (%(reason)s)",

@@ -2,7 +2,7 @@
 from collections import defaultdict
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
 from ..lib import recall as rules
@@ -123,7 +123,12 @@ class SerialRecallLine(models.Model):
 
     def _check_can_update(self):
         if not self.env.user.has_group("serialized_inventory.group_serial_manager"):
-            raise UserError(self.env._("Only inventory managers can update recalled serials."))
+            raise AccessError(
+                self.env._(
+                    "Only inventory managers can update recalled serials (%(serials)s).",
+                    serials=", ".join(self.lot_id.mapped("name")),
+                )
+            )
         closed = self.filtered(lambda line: line.recall_id.state != "active")
         if closed:
             raise UserError(
@@ -213,7 +218,7 @@ class SerialRecallLine(models.Model):
         self.env.cr.execute(
             SQL(
                 """
-            SELECT line.id, line.lot_id FROM serial_recall_line AS line
+            SELECT line.id, line.lot_id, line.company_id FROM serial_recall_line AS line
               JOIN serial_recall AS recall ON recall.id = line.recall_id
              WHERE line.lot_id = ANY(%s) AND recall.state = 'active'
                AND line.status = ANY(%s) AND NOT COALESCE(line.written_off, FALSE)
@@ -223,14 +228,15 @@ class SerialRecallLine(models.Model):
             )
         )
         lines_by_lot = defaultdict(list)
-        for line_id, lot_id in self.env.cr.fetchall():
-            lines_by_lot[lot_id].append(line_id)
+        # a campaign follows its own company's movements of the serial only
+        for line_id, lot_id, company_id in self.env.cr.fetchall():
+            lines_by_lot[lot_id, company_id].append(line_id)
         if not lines_by_lot:
             return
         updates = defaultdict(list)
         for event in events.sorted("date"):
             status, date_field = outcome[event.event_type]
-            for line_id in lines_by_lot.get(event.lot_id.id, []):
+            for line_id in lines_by_lot.get((event.lot_id.id, event.company_id.id), []):
                 updates[(status, date_field, event.date, event.reference or "")].append(line_id)
         labels = dict(self._fields["status"]._description_selection(self.env))
         Line = self.sudo()

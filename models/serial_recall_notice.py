@@ -1,11 +1,29 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import logging
+
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
 from ..lib import recall as rules
 
+_logger = logging.getLogger(__name__)
+
 # Notices sent per run of the scheduled action (each run commits).
 BATCH = 100
+
+
+def _error_text(error):
+    """What went wrong, short: the error's first line and, for an error
+    raised while handling another (a rendering error wraps the template's
+    exception), the exception at its origin."""
+    root = error
+    while (root.__cause__ or root.__context__) is not None:
+        root = root.__cause__ or root.__context__
+    first = (str(error).strip().splitlines() or [type(error).__name__])[0]
+    if root is error:
+        return first[:500]
+    return f"{first[:200]} … {type(root).__name__}: {root}"[:500]
 
 
 class SerialRecallNotice(models.Model):
@@ -43,36 +61,26 @@ class SerialRecallNotice(models.Model):
     message_id = fields.Many2one("mail.message", readonly=True)
 
     def _compute_line_count(self):
-        Line = self.env["serial.recall.line"]
-        counts = dict(Line._read_group([("notice_id", "in", self.ids)], ["notice_id"], ["__count"]))
-        queued = self.filtered(lambda notice: notice.state == "queued")
-        pending = {}
-        if queued:
-            pending = {
-                (recall.id, partner.id): count
-                for recall, partner, count in Line._read_group(
-                    [
-                        ("recall_id", "in", queued.recall_id.ids),
-                        ("partner_id", "in", queued.partner_id.ids),
-                        *self._pending_lines_domain(),
-                    ],
-                    ["recall_id", "partner_id"],
-                    ["__count"],
-                )
-            }
-        for notice in self:
-            notice.line_count = counts.get(notice, 0) + (
-                pending.get((notice.recall_id.id, notice.partner_id.id), 0)
-                if notice.state == "queued"
-                else 0
+        counts = dict(
+            self.env["serial.recall.line"]._read_group(
+                [("notice_id", "in", self.ids)], ["notice_id"], ["__count"]
             )
+        )
+        for notice in self:
+            notice.line_count = counts.get(notice, 0)
 
     @api.model
     def _queue(self, recall):
         """One queued notice per customer of ``recall`` with open lines that
-        no notice lists yet; returns how many were queued."""
+        no notice lists yet, each linked to its lines at once (so a second
+        click finds nothing left to queue); returns how many were queued."""
         Line = self.env["serial.recall.line"]
         Line.flush_model()
+        # a second click running at the same time waits here, then finds
+        # the lines taken (or fails to serialize and is retried)
+        self.env.cr.execute(
+            SQL("SELECT id FROM serial_recall WHERE id = %s FOR NO KEY UPDATE", recall.id)
+        )
         self.env.cr.execute(
             SQL(
                 """
@@ -91,6 +99,7 @@ class SerialRecallNotice(models.Model):
         notices = self.sudo().create(
             [{"recall_id": recall.id, "partner_id": partner_id} for partner_id in partner_ids]
         )
+        notices._attach_lines()
         self.env.ref("serialized_inventory.ir_cron_serial_recall_notices")._trigger()
         return len(notices)
 
@@ -105,19 +114,9 @@ class SerialRecallNotice(models.Model):
         if remaining:
             self.env.ref("serialized_inventory.ir_cron_serial_recall_notices")._trigger()
 
-    def _pending_lines_domain(self):
-        """The lines a queued notice will list: its customer's open lines at
-        the customer's, not written off, that no notice lists yet."""
-        return [
-            ("notice_id", "=", False),
-            ("status", "=", rules.OPEN),
-            ("written_off", "=", False),
-            ("place", "=", rules.CUSTOMER),
-        ]
-
     def _attach_lines(self):
-        """Link each notice to its lines (one UPDATE for the batch: done when
-        sent, not when queued, so that queuing thousands stays quick)."""
+        """Link each notice to its customer's open lines that no notice lists
+        yet, in one UPDATE for the batch."""
         if not self:
             return
         Line = self.env["serial.recall.line"]
@@ -143,40 +142,45 @@ class SerialRecallNotice(models.Model):
 
     def _send(self):
         """Render each notice with its campaign's template and post it on the
-        customer, who gets it by email; the lines become notified."""
+        customer, who gets it by email; the lines become notified. A notice
+        that cannot be rendered or posted is marked failed with the error
+        and the others go on: the job never stalls on one notice."""
         now = fields.Datetime.now()
-        self._attach_lines()
+        self._attach_lines()  # notices queued before lines were linked when queued
         without_email = self.filtered(lambda notice: not notice.partner_id.email)
         without_email.write(
             {"state": "failed", "failure_reason": self.env._("The customer has no email address.")}
         )
         for recall, notices in (self - without_email).grouped("recall_id").items():
-            template = recall.mail_template_id
-            rendered = {
-                name: template._render_field(name, notices.ids)
-                for name in ("subject", "body_html", "email_from")
-            }
-            for notice in notices:
-                # queued for the mail queue, not sent inside this transaction
-                partner = notice.partner_id.sudo().with_context(mail_notify_force_send=False)
-                message = partner.message_post(
-                    body=rendered["body_html"][notice.id],
-                    subject=rendered["subject"][notice.id],
-                    email_from=rendered["email_from"][notice.id] or None,
-                    partner_ids=notice.partner_id.ids,
-                    message_type="comment",
-                    subtype_xmlid="mail.mt_comment",
-                    email_layout_xmlid="mail.mail_notification_light",
+            rendered, errors = notices._render_notices(recall.mail_template_id)
+            sent = self.browse()
+            for notice in notices - self.browse(list(errors)):
+                try:
+                    with self.env.cr.savepoint():
+                        notice._post_notice(rendered, now)
+                    sent |= notice
+                except Exception as error:  # any failure is the notice's own
+                    errors[notice.id] = _error_text(error)
+            failed = self.browse(list(errors))
+            for notice in failed:
+                notice.write({"state": "failed", "failure_reason": errors[notice.id]})
+            if sent:
+                lines = sent.line_ids.filtered(lambda line: line.status == rules.OPEN)
+                lines.sudo().write({"status": rules.NOTIFIED, "date_notified": now})
+                recall.message_post(
+                    body=self.env._(
+                        "Recall notice emailed to %(customers)s.",
+                        customers=", ".join(sent.partner_id.mapped("display_name")),
+                    )
                 )
-                notice.write({"state": "sent", "date_sent": now, "message_id": message.id})
-            lines = notices.line_ids.filtered(lambda line: line.status == rules.OPEN)
-            lines.sudo().write({"status": rules.NOTIFIED, "date_notified": now})
-            recall.message_post(
-                body=self.env._(
-                    "Recall notice emailed to %(customers)s.",
-                    customers=", ".join(notices.partner_id.mapped("display_name")),
+            for notice in failed:
+                recall.message_post(
+                    body=self.env._(
+                        "The recall notice to %(customer)s could not be sent: %(error)s",
+                        customer=notice.partner_id.display_name,
+                        error=notice.failure_reason,
+                    )
                 )
-            )
         for recall, notices in without_email.grouped("recall_id").items():
             recall.message_post(
                 body=self.env._(
@@ -186,8 +190,52 @@ class SerialRecallNotice(models.Model):
                 )
             )
 
+    def _render_notices(self, template):
+        """``({field: {notice id: value}}, {notice id: error})``: the
+        template rendered for all the notices at once, or one by one when
+        that fails, so that only the notices whose rendering fails are left
+        out."""
+        names = ("subject", "body_html", "email_from")
+        try:
+            with self.env.cr.savepoint():
+                return {name: template._render_field(name, self.ids) for name in names}, {}
+        except Exception as error:  # found out notice by notice below
+            _logger.info("Recall notices %s rendered one by one: %s", self.ids, error)
+        rendered, errors = {name: {} for name in names}, {}
+        for notice in self:
+            try:
+                with self.env.cr.savepoint():
+                    for name in names:
+                        rendered[name].update(template._render_field(name, notice.ids))
+            except Exception as error:  # any failure is the notice's own
+                errors[notice.id] = _error_text(error)
+        return rendered, errors
+
+    def _post_notice(self, rendered, now):
+        """Post the rendered notice on the customer (queued for the mail
+        queue, not sent inside this transaction)."""
+        self.ensure_one()
+        partner = self.partner_id.sudo().with_context(mail_notify_force_send=False)
+        message = partner.message_post(
+            body=rendered["body_html"][self.id],
+            subject=rendered["subject"][self.id],
+            email_from=rendered["email_from"][self.id] or None,
+            partner_ids=self.partner_id.ids,
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+            email_layout_xmlid="mail.mail_notification_light",
+        )
+        self.write({"state": "sent", "date_sent": now, "message_id": message.id})
+
     def action_retry(self):
         """Queue failed notices again (once the customer has an email)."""
+        if not self.env.user.has_group("serialized_inventory.group_recall_manager"):
+            raise AccessError(
+                self.env._(
+                    "Only recall managers can send recall notices again (%(customers)s).",
+                    customers=", ".join(self.partner_id.mapped("display_name")),
+                )
+            )
         self.filtered(lambda notice: notice.state == "failed").write(
             {"state": "queued", "failure_reason": False}
         )

@@ -30,7 +30,8 @@ INSERT_COLUMNS = (
 )
 # Kept by deliveries, returns, claims and the daily job; managers may correct them.
 MANAGED_FIELDS = frozenset(INSERT_COLUMNS) - {"product_id", "policy_type"} | {"reminder_sent"}
-# What a user enters when creating a warranty by hand.
+# What a manager enters when creating or correcting a warranty by hand; a
+# warranty so entered says by whom (claims checked against it show it).
 HAND_FIELDS = frozenset(
     {"lot_id", "partner_id", "policy_id", "company_id", "delivery_date", "start_date", "end_date"}
 )
@@ -138,6 +139,15 @@ class SerialWarranty(models.Model):
     claim_ids = fields.One2many("serial.warranty.claim", "warranty_id", string="Claims")
     claim_count = fields.Integer(compute="_compute_claim_count")
     reminder_sent = fields.Boolean(readonly=True, copy=False)
+    manual_entry_user_id = fields.Many2one(
+        "res.users",
+        string="Entered by Hand By",
+        readonly=True,
+        copy=False,
+        help="The manager who entered or last corrected the customer, serial or dates of this "
+        "warranty by hand; empty when they all come from the ledger.",
+    )
+    manual_entry_date = fields.Datetime(string="Entered by Hand On", readonly=True, copy=False)
     note = fields.Text()
 
     _sql_constraints = [
@@ -199,26 +209,35 @@ class SerialWarranty(models.Model):
             {vals["lot_id"] for vals in vals_list if vals.get("lot_id")}
         )
         lot_company = {lot.id: lot.company_id.id for lot in lots}
-        by_hand = not self.env.su and not self.env.user.has_group(MANAGER_GROUP)
+        if not self.env.su:
+            self._check_hand_entry(self.env._("enter warranties by hand"))
+        now = fields.Datetime.now()
         for vals in vals_list:
-            if by_hand:
-                # users enter warranties; their state and links follow from the policy
+            if not self.env.su:
+                # entered by hand: the state and links follow from the policy and dates
                 for name in MANAGED_FIELDS - HAND_FIELDS:
                     vals.pop(name, None)
             if vals.get("partner_id"):
                 vals["partner_id"] = commercial[vals["partner_id"]]
             if vals.get("lot_id") and not vals.get("company_id"):
                 vals["company_id"] = lot_company[vals["lot_id"]] or self.env.company.id
-            if vals.get("state") != "pending" and not (
-                vals.get("start_date") and vals.get("end_date")
+            if not self.env.su or (
+                vals.get("state") != "pending"
+                and not (vals.get("start_date") and vals.get("end_date"))
             ):
                 self._prepare_manual_term(vals, today)
-        return super().create(vals_list)
+            if not self.env.su or vals.get("start_source") == "manual":
+                vals.update(manual_entry_user_id=self.env.uid, manual_entry_date=now)
+        warranties = super().create(vals_list)
+        for warranty, vals in zip(warranties, vals_list, strict=True):
+            if vals.get("manual_entry_user_id"):
+                warranty._log_hand_entry(HAND_FIELDS.intersection(vals))
+        return warranties
 
     def write(self, vals):
         protected = MANAGED_FIELDS.intersection(vals)
         if protected and not self.env.su and not self.env.user.has_group(MANAGER_GROUP):
-            raise UserError(
+            raise AccessError(
                 self.env._(
                     "Only serial inventory managers can change %(fields)s of warranties "
                     "(%(warranties)s); users enter the registration date and notes.",
@@ -230,10 +249,41 @@ class SerialWarranty(models.Model):
             vals["partner_id"] = (
                 self.env["res.partner"].browse(vals["partner_id"]).commercial_partner_id.id
             )
+        by_hand = HAND_FIELDS.intersection(vals) if not self.env.su else set()
+        if by_hand:
+            vals = dict(
+                vals, manual_entry_user_id=self.env.uid, manual_entry_date=fields.Datetime.now()
+            )
         result = super().write(vals)
+        if by_hand:
+            self._log_hand_entry(by_hand)
         if vals.get("registration_date"):
             self.filtered(lambda w: w.state == "pending").sudo()._start_on_registration()
         return result
+
+    def _check_hand_entry(self, action):
+        if not self.env.user.has_group(MANAGER_GROUP):
+            raise AccessError(
+                self.env._(
+                    "Only serial inventory managers can %(action)s: a warranty entered by hand "
+                    "is what a claim is checked against.",
+                    action=action,
+                )
+            )
+
+    def _log_hand_entry(self, names):
+        """Say in the chatter who entered what by hand."""
+        labels = ", ".join(
+            sorted(self._fields[name]._description_string(self.env) for name in names)
+        )
+        for warranty in self:
+            warranty.message_post(
+                body=self.env._(
+                    "Entered by hand by %(user)s: %(fields)s.",
+                    user=self.env.user.display_name,
+                    fields=labels,
+                )
+            )
 
     @api.model
     def _prepare_manual_term(self, vals, today):
@@ -328,7 +378,9 @@ class SerialWarranty(models.Model):
             "serialized_inventory.serial_warranty_claim_action"
         )
         action["domain"] = [("warranty_id", "=", self.id)]
-        action["context"] = {"default_serial_name": self.lot_id.name}
+        self.check_access("read")
+        # the warranty's own serial, readable with the warranty
+        action["context"] = {"default_serial_name": self.sudo().lot_id.name}
         return action
 
     # ------------------------------------------------------------------
@@ -352,6 +404,11 @@ class SerialWarranty(models.Model):
     def _domain_expiring(self, day, days):
         """Warranties in force at ``day`` whose last day is within ``days`` days."""
         return [*self._domain_in_force(day), ("end_date", "<=", day + timedelta(days=days))]
+
+    def _is_hand_entered(self):
+        """Whether this warranty's customer, serial or dates were entered by
+        hand rather than made from the ledger."""
+        return bool(self) and bool(self.manual_entry_user_id or self.start_source == "manual")
 
     def _cover(self):
         return rules.Cover(
@@ -384,10 +441,11 @@ class SerialWarranty(models.Model):
         return self._replay_events(rows) if rows else self.browse()
 
     @api.model
-    def _backfill_from_ledger(self, policies=None):
+    def _backfill_from_ledger(self, policies=None, companies=None):
         """Replay the ledger's deliveries and returns of serials that have no
         warranty yet (those delivered before a policy was set on their product,
-        or before the addon), e.g. after configuring policies."""
+        or before the addon), e.g. after configuring policies; only the
+        events of ``companies`` when given."""
         products = self.env["product.product"].with_context(active_test=False)
         if policies:
             products = products.search(
@@ -405,11 +463,14 @@ class SerialWarranty(models.Model):
               FROM serial_event event
              WHERE event.event_type IN %(types)s
                AND NOT EXISTS (SELECT 1 FROM serial_warranty w WHERE w.lot_id = event.lot_id)
-               %(products)s
+               %(products)s %(companies)s
           ORDER BY event.date, event.id
             """,
             types=(lifecycle.DELIVERY, lifecycle.CUSTOMER_RETURN),
             products=SQL("AND event.product_id = ANY(%s)", products.ids) if policies else SQL(),
+            companies=SQL("AND event.company_id = ANY(%s)", companies.ids)
+            if companies is not None
+            else SQL(),
         )
         self.flush_model()
         self.env.cr.execute(query)

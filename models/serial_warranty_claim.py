@@ -250,7 +250,7 @@ class SerialWarrantyClaim(models.Model):
             claim.message_post(body=body)
 
     def action_approve(self):
-        self._check_manager()
+        self._check_manager(self.env._("approve"))
         self._check_state(("submitted",), self.env._("approved"))
         blocked = self.filtered("check_blocking")
         if blocked:
@@ -269,7 +269,7 @@ class SerialWarrantyClaim(models.Model):
         self.sudo().write({"state": "approved"})
 
     def action_reject(self):
-        self._check_manager()
+        self._check_manager(self.env._("reject"))
         self._check_state(("submitted", "approved"), self.env._("rejected"))
         self.sudo().write({"state": "rejected"})
 
@@ -283,7 +283,7 @@ class SerialWarrantyClaim(models.Model):
         self.sudo().write({"state": "draft", "warranty_id": False, "delivery_date": False})
 
     def action_resolve(self):
-        self._check_manager()
+        self._check_manager(self.env._("resolve"))
         self._check_state(("approved",), self.env._("resolved"))
         for claim in self:
             if not claim.resolution:
@@ -304,7 +304,7 @@ class SerialWarrantyClaim(models.Model):
 
     def action_override_checks(self):
         self.ensure_one()
-        self._check_manager()
+        self._check_manager(self.env._("override the checks of"))
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Override Checks"),
@@ -318,10 +318,14 @@ class SerialWarrantyClaim(models.Model):
     # Business methods
     # ------------------------------------------------------------------
 
-    def _check_manager(self):
+    def _check_manager(self, action):
         if not self.env.user.has_group(MANAGER_GROUP):
             raise AccessError(
-                self.env._("Only serial inventory managers can decide on warranty claims.")
+                self.env._(
+                    "Only serial inventory managers can %(action)s warranty claims (%(claims)s).",
+                    action=action,
+                    claims=", ".join(self.mapped("name")),
+                )
             )
 
     def _check_state(self, states, action):
@@ -347,24 +351,37 @@ class SerialWarrantyClaim(models.Model):
         self.sudo().check_ids.unlink()
         vals_list = []
         for claim in self:
-            claim_facts, warranty, delivery_date = facts[claim.id]
+            claim_facts, warranty, delivery_date, by_hand = facts[claim.id]
             for sequence, result in enumerate(rules.check_claim(claim_facts)):
+                reason = claim._check_reason(result) if not result.passed else labels[result.code]
+                hand = by_hand.get(result.code) if result.passed else None
                 vals_list.append(
                     {
                         "claim_id": claim.id,
                         "sequence": sequence,
                         "code": result.code,
                         "passed": result.passed,
-                        "reason": claim._check_reason(result)
-                        if not result.passed
-                        else labels[result.code],
+                        "reason": claim._hand_entry_reason(reason, hand) if hand else reason,
+                        "hand_entry_warranty_id": hand.id if hand else False,
                     }
                 )
             claim.sudo().write({"warranty_id": warranty.id, "delivery_date": delivery_date})
         self.env["serial.warranty.claim.check"].sudo().create(vals_list)
 
+    def _hand_entry_reason(self, reason, warranty):
+        """A check passed on a warranty entered by hand says so: whoever
+        decides the claim sees it rests on a manager's entry, not the ledger."""
+        return self.env._(
+            "%(reason)s (per warranty %(warranty)s entered by hand by %(user)s on %(date)s)",
+            reason=reason,
+            warranty=warranty.display_name,
+            user=warranty.manual_entry_user_id.display_name or self.env._("an unknown user"),
+            date=fields.Date.to_string(warranty.manual_entry_date or warranty.create_date),
+        )
+
     def _claim_facts(self):
-        """``{claim id: (ClaimFacts, covering warranty, last delivery date)}``."""
+        """``{claim id: (ClaimFacts, covering warranty, last delivery date,
+        {check code: the hand-entered warranty the check passes on})}``."""
         lots = self.lot_id
         Warranty = self.env["serial.warranty"].sudo()
         deliveries = defaultdict(list)
@@ -397,18 +414,25 @@ class SerialWarrantyClaim(models.Model):
             lot, day = claim.lot_id, claim.claim_date
             if not lot:
                 facts = rules.ClaimFacts(claim_date=day, claimant=None, serial_known=False)
-                result[claim.id] = (facts, Warranty, False)
+                result[claim.id] = (facts, Warranty, False, {})
                 continue
             lot_warranties = warranties[lot.id]
+            by_hand = {}
             delivered = [d for d in deliveries[lot.id] if d[0] <= day]
             if not delivered:
                 # serials sold before the addon: their warranty entered by hand
-                delivered = sorted(
-                    (w.delivery_date or w.start_date, w.partner_id.id)
-                    for w in lot_warranties
-                    if w.start_source == "manual" and (w.delivery_date or w.start_date)
+                entered = sorted(
+                    (
+                        (w.delivery_date or w.start_date, w.partner_id.id, w)
+                        for w in lot_warranties
+                        if w._is_hand_entered() and (w.delivery_date or w.start_date)
+                    ),
+                    key=lambda entry: (entry[0], entry[2].id),
                 )
-                delivered = [d for d in delivered if d[0] and d[0] <= day]
+                entered = [entry for entry in entered if entry[0] <= day]
+                if entered:
+                    by_hand[rules.NEVER_DELIVERED] = entered[-1][2]
+                delivered = [entry[:2] for entry in entered]
             delivery_date, delivered_to = delivered[-1] if delivered else (False, None)
             covering = lot_warranties.filtered(lambda w, day=day: w._cover().in_force(day))
             covering = (
@@ -424,11 +448,10 @@ class SerialWarrantyClaim(models.Model):
                 recall=recalls.get(lot.id, ""),
                 open_claims=open_claims[lot.id].mapped("name"),
             )
-            result[claim.id] = (
-                facts,
-                covering.sorted(lambda w: (w.policy_type != "standard", w.id))[:1],
-                delivery_date,
-            )
+            covering = covering.sorted(lambda w: (w.policy_type != "standard", w.id))[:1]
+            if covering._is_hand_entered():
+                by_hand[rules.EXPIRED] = covering
+            result[claim.id] = (facts, covering, delivery_date, by_hand)
         return result
 
     def _check_reason(self, result):

@@ -36,3 +36,10 @@ class SerialWarrantyClaimCheck(models.Model):
     justification = fields.Text(readonly=True)
     override_user_id = fields.Many2one("res.users", string="Overridden By", readonly=True)
     override_date = fields.Datetime(readonly=True)
+    hand_entry_warranty_id = fields.Many2one(
+        "serial.warranty",
+        string="Entered by Hand",
+        readonly=True,
+        help="The check passed on this warranty, whose customer, serial or dates a manager "
+        "entered by hand rather than the ledger.",
+    )

@@ -1,6 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 
 from ..lib import warranty as rules
 
@@ -95,6 +95,7 @@ class SerialWarrantyPolicy(models.Model):
 
     def action_view_warranties(self):
         self.ensure_one()
+        self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "serialized_inventory.serial_warranty_action"
         )
@@ -104,8 +105,34 @@ class SerialWarrantyPolicy(models.Model):
 
     def action_create_past_warranties(self):
         """Create the warranties of serials of this policy's products that were
-        delivered (per the ledger) before the policy was set."""
-        warranties = self.env["serial.warranty"]._backfill_from_ledger(policies=self)
+        delivered (per the ledger) before the policy was set: in the policy's
+        company, or in the user's allowed companies for a shared policy."""
+        if not self.env.user.has_group("serialized_inventory.group_serial_manager"):
+            raise AccessError(
+                self.env._(
+                    "Only serial inventory managers can create the warranties of past "
+                    "deliveries (%(policies)s).",
+                    policies=", ".join(self.mapped("display_name")),
+                )
+            )
+        foreign = self.sudo().filtered(
+            lambda p: p.company_id and p.company_id not in self.env.companies
+        )
+        if foreign:
+            raise AccessError(
+                self.env._(
+                    "Warranty policy %(policy)s belongs to %(company)s, which is not one of "
+                    "your allowed companies.",
+                    policy=foreign[0].display_name,
+                    company=foreign[0].company_id.sudo().display_name,
+                )
+            )
+        self.check_access("write")
+        shared = any(not policy.company_id for policy in self)
+        companies = self.env.companies if shared else self.company_id
+        warranties = self.env["serial.warranty"]._backfill_from_ledger(
+            policies=self, companies=companies
+        )
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",

@@ -190,6 +190,7 @@ class StockLot(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self._check_no_bookkeeping(vals_list)
         for vals in vals_list:
             proposal = vals.pop("serial_name_proposal", None)
             if proposal and vals.get("name") == proposal and vals.get("product_id"):
@@ -207,6 +208,28 @@ class StockLot(models.Model):
         except pg_errors.UniqueViolation as error:
             self._raise_if_serial_race(error)
             raise
+
+    @api.model
+    def _check_no_bookkeeping(self, vals_list):
+        """A new serial starts not received, nowhere and held by nobody: its
+        lifecycle follows its done moves, as ``write`` enforces."""
+        if self.env.su:
+            return
+        for vals in vals_list:
+            given = sorted(
+                name
+                for name in BOOKKEEPING_FIELDS.intersection(vals)
+                if vals[name] and vals[name] != lifecycle.NEW
+            )
+            if given:
+                raise UserError(
+                    self.env._(
+                        "The lifecycle of serial numbers follows their done moves and cannot be "
+                        "entered by hand (%(fields)s on new serial %(serial)s).",
+                        fields=", ".join(given),
+                        serial=vals.get("name") or "",
+                    )
+                )
 
     def write(self, vals):
         if not self.env.su and BOOKKEEPING_FIELDS.intersection(vals):
@@ -262,6 +285,7 @@ class StockLot(models.Model):
     def _serial_records_action(self, xml_id):
         """The window action ``xml_id`` on this serial's records."""
         self.ensure_one()
+        self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id(xml_id)
         action["domain"] = [("lot_id", "=", self.id)]
         action["context"] = {"default_lot_id": self.id}

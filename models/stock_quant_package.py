@@ -272,12 +272,14 @@ class StockQuantPackage(models.Model):
         return super().unpack()
 
     def action_print_sscc_label(self):
+        self.check_access("read")
         return self.env.ref("serialized_inventory.action_report_sscc_label").report_action(
             self, config=False
         )
 
     def action_view_contained_serials(self):
         self.ensure_one()
+        self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id("stock.action_production_lot_form")
         action["domain"] = [("id", "in", self.contained_quant_ids.lot_id.ids)]
         action["context"] = {"search_default_group_by_product": 1}

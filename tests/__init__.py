@@ -1,5 +1,6 @@
 from . import (
     test_access,
+    test_access_matrix,
     test_backfill,
     test_create_contract,
     test_done_batch,
@@ -25,6 +26,7 @@ from . import (
     test_ui,
     test_uniqueness,
     test_warranty,
+    test_warranty_access,
     test_warranty_claim,
     test_warranty_report,
     test_warranty_rules,

@@ -95,13 +95,13 @@ class SerialCommon(TransactionCase):
         )
 
     @classmethod
-    def confirmed_delivery(cls, env, quantity, location=None):
+    def confirmed_delivery(cls, env, quantity, location=None, picking_type=None):
         """A confirmed delivery of ``quantity`` units of the product from
         ``location`` (stock) to the customer, made in ``env``."""
         source = location or cls.stock
         picking = env["stock.picking"].create(
             {
-                "picking_type_id": cls.picking_type_out.id,
+                "picking_type_id": (picking_type or cls.picking_type_out).id,
                 "location_id": source.id,
                 "location_dest_id": cls.customer_loc.id,
                 "partner_id": cls.customer.id,

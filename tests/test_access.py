@@ -91,3 +91,34 @@ class TestAccess(SerialCommon):
             .with_context(allowed_company_ids=[company_b.id, self.env.company.id])
             .search([("lot_id", "=", self.lots.id)])
         )
+
+    def test_new_serial_cannot_fake_lifecycle(self):
+        Lot = self.env["stock.lot"].with_user(self.stock_user)
+        for vals in (
+            {"lifecycle_state": "delivered"},
+            {"current_holder_id": self.customer.id},
+            {"current_location_id": self.customer_loc.id},
+            {"first_receipt_date": "2024-01-01 00:00:00"},
+        ):
+            with self.assertRaisesRegex(UserError, "AC-FAKE"):
+                Lot.create(dict({"name": "AC-FAKE", "product_id": self.product.id}, **vals))
+        self.assertFalse(self.env["stock.lot"].search([("name", "=", "AC-FAKE")]))
+        lot = Lot.create(
+            {"name": "AC-NEW", "product_id": self.product.id, "lifecycle_state": "new"}
+        )
+        self.assertEqual(lot.lifecycle_state, "new")
+
+    def test_format_rule_multi_company_rule(self):
+        company_b = self.env["res.company"].create({"name": "SI Rule Company B"})
+        Rule = self.env["serial.format.rule"]
+        own, shared, other = Rule.create(
+            [
+                {"name": "SI Rule A", "template": "A{seq:4}", "company_id": self.env.company.id},
+                {"name": "SI Rule Shared", "template": "S{seq:4}", "company_id": False},
+                {"name": "SI Rule B", "template": "B{seq:4}", "company_id": company_b.id},
+            ]
+        )
+        seen = Rule.with_user(self.stock_user).search([("id", "in", (own | shared | other).ids)])
+        self.assertEqual(seen, own | shared)
+        with self.assertRaises(AccessError):
+            other.with_user(self.stock_user).read(["name"])

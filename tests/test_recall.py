@@ -9,7 +9,7 @@ from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import new_test_user, tagged
 
-from .common import SerialCommon
+from .common import SerialCommon, validated_transfer
 from .pdf_tools import pdf_text
 
 
@@ -674,3 +674,121 @@ class TestRecallCampaign(RecallCommon):
         ):
             self.assertIn(expected, text)
         self.assertLess(text.index("SI Customer Dock"), text.index("RC-03"))
+
+
+@tagged("post_install", "-at_install")
+class TestRecallNotices(RecallCommon):
+    """Notices are queued once per customer and a notice that fails does not
+    stall the job."""
+
+    def test_only_recall_managers_notify(self):
+        recall = self.campaign()
+        for user in (self.stock_user, self.stock_manager):
+            with self.assertRaisesRegex(AccessError, "Only recall managers can notify"):
+                recall.with_user(user).action_notify_customers()
+        self.assertFalse(recall.notice_ids)
+
+    def test_second_click_queues_nothing(self):
+        recall = self.campaign()
+        recall.action_notify_customers()
+        notices = recall.notice_ids
+        self.assertEqual(len(notices), 3)
+        action = recall.action_notify_customers()
+        self.assertEqual(action["params"]["type"], "info")
+        self.assertIn("already queued", action["params"]["message"])
+        recall.invalidate_recordset(["notice_ids"])
+        self.assertEqual(recall.notice_ids, notices, "a second click queues no other notice")
+        # each notice lists its customer's lines, all of them, from the start
+        by_partner = {notice.partner_id: notice.line_ids.lot_id for notice in notices}
+        self.assertEqual(by_partner[self.customer_contact], self.pick("RC-03", "RC-04"))
+        self.assertEqual(by_partner[self.other_customer], self.pick("RC-05"))
+        self.assertEqual(by_partner[self.no_mail_customer], self.pick("RC-06"))
+        self.env["serial.recall.notice"]._cron_send()
+        mails = self.env["mail.mail"].search([("recipient_ids", "in", self.customer_contact.ids)])
+        self.assertEqual(len(mails), 1)
+        self.assertIn("2 of your units", mails.subject)
+
+    def test_failing_notice_is_isolated(self):
+        recall = self.campaign(self.pick("RC-03", "RC-04", "RC-05"))
+        template = recall.sudo().mail_template_id.copy()
+        template.body_html = (
+            '<p><t t-if="object.partner_id.name == \'SI Other Customer\'" t-out="1 // 0"/>'
+            "Recalled: <t t-out=\"', '.join(object.line_ids.lot_id.mapped('name'))\"/></p>"
+        )
+        recall.mail_template_id = template
+        other = self.campaign(self.pick("RC-05", "RC-06"))
+        recall.action_notify_customers()
+        other.action_notify_customers()
+        Notice = self.env["serial.recall.notice"]
+        Notice._cron_send()
+        broken = recall.notice_ids.filtered(lambda n: n.partner_id == self.other_customer)
+        self.assertEqual(broken.state, "failed")
+        self.assertIn("division", broken.failure_reason)
+        self.assertIn("could not be sent", recall.message_ids[0].body)
+        fine = recall.notice_ids - broken
+        self.assertEqual(fine.mapped("state"), ["sent"])
+        self.assertEqual(self.line(recall, "RC-03").status, "notified")
+        self.assertEqual(self.line(recall, "RC-05").status, "open")
+        # the other campaign's notices went out in the same run
+        self.assertEqual(
+            other.notice_ids.filtered(lambda n: n.partner_id == self.other_customer).state, "sent"
+        )
+        self.assertEqual(self.line(other, "RC-05").status, "notified")
+        # nothing is left for the next run to trip on
+        self.assertFalse(Notice.search([("state", "=", "queued")]))
+        Notice._cron_send()
+        self.assertEqual(broken.state, "failed")
+
+
+@tagged("post_install", "-at_install")
+class TestRecallCompanies(RecallCommon):
+    """A campaign acts on its own company's stock: a serial without a
+    company can also sit in another company's warehouse."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company_b = cls.env["res.company"].create({"name": "SI Recall Company B"})
+        env_b = cls.env(context=dict(cls.env.context, allowed_company_ids=cls.company_b.ids))
+        cls.warehouse_b = env_b["stock.warehouse"].search(
+            [("company_id", "=", cls.company_b.id)], limit=1
+        )
+        cls.shared_lot = cls.env["stock.lot"].create(
+            {"name": "RC-SHARED", "product_id": cls.product.id, "company_id": False}
+        )
+        validated_transfer(
+            env_b,
+            cls.warehouse_b.in_type_id,
+            cls.supplier_loc,
+            cls.warehouse_b.lot_stock_id,
+            cls.product,
+            [{"lot_id": cls.shared_lot.id}],
+        )
+        cls.delivery_b = cls.confirmed_delivery(
+            env_b, 1, cls.warehouse_b.lot_stock_id, picking_type=cls.warehouse_b.out_type_id
+        )
+        cls.delivery_b.action_assign()
+
+    def test_wizard_company_must_be_allowed(self):
+        wizard = self.wizard(lot_ids=[Command.set(self.shared_lot.ids)])
+        wizard.sudo().company_id = self.company_b
+        with self.assertRaisesRegex(AccessError, "SI Recall Company B.*allowed companies"):
+            wizard.action_preview()
+        with self.assertRaisesRegex(AccessError, "allowed companies"):
+            wizard.action_confirm()
+        self.assertFalse(self.env["serial.recall"].search([("company_id", "=", self.company_b.id)]))
+
+    def test_campaign_leaves_other_company_stock_alone(self):
+        self.assertEqual(self.delivery_b.move_line_ids.lot_id, self.shared_lot)
+        recall = self.campaign(self.shared_lot | self.pick("RC-01"))
+        self.assertEqual(recall.company_id, self.env.company)
+        # company B's reservation is kept, its stock not quarantined
+        self.assertEqual(self.delivery_b.move_line_ids.lot_id, self.shared_lot)
+        recall.action_quarantine()
+        self.assertEqual(recall.picking_ids.move_line_ids.lot_id, self.pick("RC-01"))
+        self.assertEqual(recall.picking_ids.company_id, self.env.company)
+        # company B delivers it; company A's line does not follow B's movements
+        self.delivery_b.move_ids.picked = True
+        self.delivery_b.button_validate()
+        self.assertEqual(self.delivery_b.state, "done")
+        self.assertEqual(self.line(recall, "RC-SHARED").status, "open")

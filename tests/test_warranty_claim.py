@@ -61,7 +61,7 @@ class TestWarrantyClaim(WarrantyCommon):
         self.assertEqual(claim.warranty_id, self.warranties(self.lots[0]))
         self.assertEqual(claim.delivery_date, date(2025, 3, 15))
         self.assertIn("all checks passed", claim.message_ids[0].body)
-        with self.assertRaises(AccessError):
+        with self.assertRaisesRegex(AccessError, f"can approve warranty claims \\({claim.name}\\)"):
             claim.action_approve()  # the user is no manager
         claim = claim.with_user(self.manager)
         claim.action_approve()
@@ -238,6 +238,26 @@ class TestWarrantyClaim(WarrantyCommon):
                 {"claim_id": claim.id, "justification": "trust me"}
             )
 
+    def test_override_only_checks_of_its_claim(self):
+        claim = self.claim(partner=self.other_customer)
+        claim.action_submit()
+        other = self.claim("C-2", partner=self.other_customer)
+        other.action_submit()
+        wizard = (
+            self.env["serial.warranty.claim.override"]
+            .with_user(self.manager)
+            .create(
+                {
+                    "claim_id": claim.id,
+                    "justification": "seen",
+                    "check_ids": (self.failed(claim) | self.failed(other)).ids,
+                }
+            )
+        )
+        with self.assertRaisesRegex(UserError, f"other claims \\({other.name}\\)"):
+            wizard.action_override()
+        self.assertFalse(any((claim | other).check_ids.mapped("overridden")))
+
     def test_replacement_transfers_the_remaining_warranty(self):
         extended = self.env["serial.warranty"].create(
             {"lot_id": self.lots[0].id, "policy_id": self.extended_policy.id}
@@ -348,22 +368,28 @@ class TestWarrantyClaim(WarrantyCommon):
         warranty.note = "Customer asked for the coverage text."
         warranty.with_user(self.manager).action_void()
         self.assertEqual(warranty.state, "void")
-        # a warranty entered by a user takes its state from its policy
-        entered = (
-            self.env["serial.warranty"]
-            .with_user(self.user)
-            .create(
+        # only a manager enters a warranty by hand; it takes its state from its policy
+        vals = {
+            "lot_id": self.spare.id,
+            "partner_id": self.customer.id,
+            "policy_id": self.policy.id,
+            "delivery_date": "2020-01-01",
+            "state": "active",
+            "start_source": "transfer",
+        }
+        with self.assertRaisesRegex(AccessError, "Only serial inventory managers can enter"):
+            self.env["serial.warranty"].with_user(self.user).create(vals)
+        entered = self.env["serial.warranty"].with_user(self.manager).create(vals)
+        self.assertRecordValues(
+            entered,
+            [
                 {
-                    "lot_id": self.spare.id,
-                    "partner_id": self.customer.id,
-                    "policy_id": self.policy.id,
-                    "delivery_date": "2020-01-01",
-                    "state": "active",
-                    "start_source": "transfer",
+                    "state": "expired",
+                    "start_source": "manual",
+                    "manual_entry_user_id": self.manager.id,
                 }
-            )
+            ],
         )
-        self.assertRecordValues(entered, [{"state": "expired", "start_source": "manual"}])
 
     def test_scanned_gs1_label_picks_the_serial(self):
         """Two products share the serial DUP-1: a typed number is ambiguous, the

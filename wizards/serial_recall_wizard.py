@@ -172,6 +172,18 @@ class SerialRecallWizard(models.TransientModel):
     # Scope
     # ------------------------------------------------------------------
 
+    def _check_company_allowed(self):
+        """The scope's queries filter by the wizard's company: it must be one
+        the user works in."""
+        if self.company_id not in self.env.companies:
+            raise AccessError(
+                self.env._(
+                    "You cannot recall serials of %(company)s: it is not one of your allowed "
+                    "companies.",
+                    company=self.company_id.sudo().display_name,
+                )
+            )
+
     def _listed_serials(self):
         names = rules.parse_serial_list(self.serial_list)
         if self.serial_file:
@@ -209,6 +221,7 @@ class SerialRecallWizard(models.TransientModel):
             scope in words)
         """
         self.ensure_one()
+        self._check_company_allowed()
         names = self._listed_serials()
         batches = [code.strip() for code in (self.batch_codes or "").split(",") if code.strip()]
         ranged = bool(self.range_from or self.range_to)

@@ -32,7 +32,17 @@ class SerialWarrantyClaimOverride(models.TransientModel):
     def action_override(self):
         self.ensure_one()
         claim = self.claim_id
-        claim._check_manager()
+        claim._check_manager(self.env._("override the checks of"))
+        foreign = self.check_ids.filtered(lambda c: c.claim_id != claim)
+        if foreign:
+            raise UserError(
+                self.env._(
+                    "Checks of other claims (%(others)s) cannot be overridden from claim "
+                    "%(claim)s; nothing was overridden.",
+                    others=", ".join(foreign.sudo().claim_id.mapped("name")),
+                    claim=claim.name,
+                )
+            )
         checks = self.check_ids.filtered(lambda c: not c.passed and not c.overridden)
         if claim.state != "submitted" or not checks:
             raise UserError(
