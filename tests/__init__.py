@@ -1,4 +1,13 @@
-from . import (
+from hypothesis import HealthCheck, settings
+
+# Property tests measure what the code does, not how fast the machine is: a
+# loaded 2-CPU machine must not fail them by time (deadline, too_slow).
+settings.register_profile(
+    "serialized_inventory", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile("serialized_inventory")
+
+from . import (  # noqa: E402 (the profile is loaded before any test module)
     test_access,
     test_access_matrix,
     test_backfill,
