@@ -138,13 +138,15 @@ class StockLot(models.Model):
         transaction writing the same name waits for the first and, once that
         one commits, fails with a serialization error (Odoo's transactions
         are REPEATABLE READ). Odoo retries the request, whose checks then see
-        the committed serial and refuse it by name.
+        the committed serial and refuse it by name. The claims need no
+        durability, only row versions and locks: the table is UNLOGGED (no
+        WAL; emptied after a crash, when no transaction is open anyway).
         """
         cr = self.env.cr
         cr.execute(
             SQL(
                 """
-            CREATE TABLE IF NOT EXISTS %(claims)s (key bigint PRIMARY KEY);
+            CREATE UNLOGGED TABLE IF NOT EXISTS %(claims)s (key bigint PRIMARY KEY);
             COMMENT ON TABLE %(claims)s IS
                 'serialized_inventory: serial names written by open transactions';
             CREATE OR REPLACE FUNCTION serialized_inventory_claim_inserted_serials()
