@@ -30,10 +30,15 @@ if [ "${SI_SKIP_LINT:-}" != 1 ]; then
     say "Linting (log: $OUT/lint.log)..."
     "$ROOT/tools/lint.sh" >"$OUT/lint.log" 2>&1 &
     LINT_PID=$!
+    # a failed install must not leave it running on its own
+    trap '[ -z "$LINT_PID" ] || kill "$LINT_PID" 2>/dev/null || true' EXIT
 fi
 wait_lint() {
     [ -n "$LINT_PID" ] || return 0
-    wait "$LINT_PID" || { cat "$OUT/lint.log"; die "Lint failed (above)."; }
+    local status=0
+    wait "$LINT_PID" || status=$?
+    LINT_PID=
+    [ "$status" = 0 ] || { cat "$OUT/lint.log"; die "Lint failed (above)."; }
     cat "$OUT/lint.log"
 }
 
