@@ -138,9 +138,11 @@ class StockLot(models.Model):
         transaction writing the same name waits for the first and, once that
         one commits, fails with a serialization error (Odoo's transactions
         are REPEATABLE READ). Odoo retries the request, whose checks then see
-        the committed serial and refuse it by name. The claims need no
-        durability, only row versions and locks: the table is UNLOGGED (no
-        WAL; emptied after a crash, when no transaction is open anyway).
+        the committed serial and refuse it by name. Names are claimed by a
+        64-bit hash: two names sharing one only wait for each other. The
+        claims need no durability, only row versions and locks: the table is
+        UNLOGGED (no WAL; emptied after a crash, when no transaction is open
+        anyway).
         """
         cr = self.env.cr
         cr.execute(
@@ -148,7 +150,8 @@ class StockLot(models.Model):
                 """
             CREATE UNLOGGED TABLE IF NOT EXISTS %(claims)s (key bigint PRIMARY KEY);
             COMMENT ON TABLE %(claims)s IS
-                'serialized_inventory: serial names written by open transactions';
+                'serialized_inventory: one row per serial name (its hash), updated by '
+                'every transaction writing that name so that two cannot both commit it';
             CREATE OR REPLACE FUNCTION serialized_inventory_claim_inserted_serials()
             RETURNS trigger LANGUAGE plpgsql AS $$
             BEGIN
