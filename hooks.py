@@ -14,6 +14,21 @@ def post_init_hook(env):
     env["stock.warehouse"].with_context(active_test=False).search([])._create_missing_locations({})
 
 
+def uninstall_hook(env):
+    """The serial claims are plain SQL (see stock.lot._init_serial_claims)."""
+    env.cr.execute(
+        SQL(
+            """
+        DROP TRIGGER IF EXISTS serialized_inventory_claim_insert ON stock_lot;
+        DROP TRIGGER IF EXISTS serialized_inventory_claim_update ON stock_lot;
+        DROP FUNCTION IF EXISTS serialized_inventory_claim_inserted_serials();
+        DROP FUNCTION IF EXISTS serialized_inventory_claim_updated_serial();
+        DROP TABLE IF EXISTS serialized_inventory_serial_claim;
+            """
+        )
+    )
+
+
 def backfill_serial_history(env):
     """Build the ledger and lifecycle fields from the done move lines that
     existed before the addon was installed, a batch of serials at a time so

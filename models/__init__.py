@@ -6,6 +6,8 @@ from . import (
     product_template,
     res_company,
     res_config_settings,
+    res_partner,
+    res_users,
     serial_event,
     serial_format_rule,
     serial_format_sequence,

@@ -1,6 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.osv import expression
 from odoo.tools import SQL
 
 from ..lib import serial_lifecycle as lifecycle
@@ -60,13 +61,33 @@ class SerialEvent(models.Model):
         readonly=True,
         help="Lifecycle state of the serial once this movement was done.",
     )
-    location_id = fields.Many2one("stock.location", string="From", readonly=True)
-    location_dest_id = fields.Many2one("stock.location", string="To", readonly=True)
-    picking_id = fields.Many2one("stock.picking", string="Transfer", readonly=True)
-    move_id = fields.Many2one("stock.move", readonly=True, index="btree_not_null")
-    move_line_id = fields.Many2one("stock.move.line", readonly=True, index="btree_not_null")
-    partner_id = fields.Many2one("res.partner", readonly=True)
-    user_id = fields.Many2one("res.users", string="Done By", readonly=True)
+    # restrict: deleting what an event names would rewrite the history (see
+    # _check_unlink_referenced for the message)
+    location_id = fields.Many2one(
+        "stock.location", string="From", readonly=True, ondelete="restrict"
+    )
+    location_dest_id = fields.Many2one(
+        "stock.location", string="To", readonly=True, ondelete="restrict"
+    )
+    picking_id = fields.Many2one(
+        "stock.picking",
+        string="Transfer",
+        readonly=True,
+        index="btree_not_null",
+        ondelete="restrict",
+    )
+    move_id = fields.Many2one(
+        "stock.move", readonly=True, index="btree_not_null", ondelete="restrict"
+    )
+    move_line_id = fields.Many2one(
+        "stock.move.line", readonly=True, index="btree_not_null", ondelete="restrict"
+    )
+    partner_id = fields.Many2one(
+        "res.partner", readonly=True, index="btree_not_null", ondelete="restrict"
+    )
+    user_id = fields.Many2one(
+        "res.users", string="Done By", readonly=True, index="btree_not_null", ondelete="restrict"
+    )
     company_id = fields.Many2one("res.company", required=True, index=True, readonly=True)
     reference = fields.Char(readonly=True)
     package_id = fields.Many2one(
@@ -121,6 +142,32 @@ class SerialEvent(models.Model):
                 self.env._(
                     "Serial events are an immutable ledger and cannot be deleted (%(events)s).",
                     events=", ".join(self.mapped("display_name")),
+                )
+            )
+
+    @api.model
+    def _check_unlink_referenced(self, records, field_names):
+        """Refuse to delete ``records`` while events name them in one of
+        ``field_names``: the ledger keeps who, where and which transfer
+        (archive them instead). The foreign keys restrict too, for code that
+        bypasses this check."""
+        ledger = self.sudo()
+        referenced = records.browse()
+        for name in field_names:
+            groups = ledger._read_group([(name, "in", records.ids)], [name])
+            referenced |= records.browse([record.id for (record,) in groups])
+        if referenced:
+            raise UserError(
+                self.env._(
+                    "%(records)s cannot be deleted: the serial history refers to them "
+                    "(%(events)s). Archive them instead.",
+                    records=", ".join(referenced.mapped("display_name")),
+                    events=", ".join(
+                        ledger.search(
+                            expression.OR([[(name, "in", referenced.ids)] for name in field_names]),
+                            limit=5,
+                        ).mapped("display_name")
+                    ),
                 )
             )
 

@@ -3,9 +3,12 @@ import functools
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import SQL
 
 from ..lib import serial_format
 
+# How many clashing serials a refused change of uniqueness scope lists.
+SCOPE_CLASHES_SHOWN = 20
 # The options the compiled engine depends on.
 ENGINE_FIELDS = ("template", "charset", "custom_charset", "case", "min_length", "max_length")
 
@@ -158,7 +161,88 @@ class SerialFormatRule(models.Model):
                     )
                 ) from error
 
+    @api.constrains("uniqueness_scope")
+    def _check_uniqueness_scope(self):
+        """A rule made unique across the company's products or all products
+        must hold for the serials its products already have."""
+        for rule in self.filtered(lambda r: r.uniqueness_scope != "product"):
+            clashes = rule._serials_used_by_other_products()
+            if not clashes:
+                continue
+            shown = clashes[:SCOPE_CLASHES_SHOWN]
+            raise ValidationError(
+                self.env._(
+                    "Serial format rule %(rule)s cannot want serials unique across %(scope)s: "
+                    "%(count)s serial number(s) of its products are already used by other "
+                    "products. Rename them first:\n%(lines)s%(more)s",
+                    rule=rule.name,
+                    scope=self.env._("the company's products")
+                    if rule.uniqueness_scope == "company"
+                    else self.env._("all products"),
+                    count=len(clashes),
+                    lines="\n".join(
+                        self.env._(
+                            " - Serial: %(serial)s, Products: %(products)s",
+                            serial=row["name"],
+                            products=", ".join(row["products"]),
+                        )
+                        for row in shown
+                    ),
+                    more=self.env._("\n(and %(count)s more)", count=len(clashes) - len(shown))
+                    if len(clashes) > len(shown)
+                    else "",
+                )
+            )
+
     # Business methods
+
+    def _serials_used_by_other_products(self):
+        """``[{name, products}]``: serials of the products following this rule
+        that another product also has (in the same company, or without one, for
+        a company-wide rule), as ``stock.lot._serial_scope_clashes`` refuses."""
+        self.ensure_one()
+        products = (
+            self.env["product.product"]
+            .sudo()
+            .with_context(active_test=False)
+            .search([("tracking", "=", "serial")])
+            .filtered(lambda product: product._get_serial_format_rule() == self)
+        )
+        if not products:
+            return []
+        same_company = (
+            SQL(
+                "AND (lot.company_id IS NULL OR other.company_id IS NULL"
+                " OR lot.company_id = other.company_id)"
+            )
+            if self.uniqueness_scope == "company"
+            else SQL()
+        )
+        self.env["stock.lot"].flush_model(["name", "product_id", "company_id"])
+        self.env.cr.execute(
+            SQL(
+                """
+            SELECT lot.name, array_agg(DISTINCT lot.product_id) || array_agg(DISTINCT
+                   other.product_id) AS product_ids
+              FROM stock_lot lot
+              JOIN stock_lot other ON other.name = lot.name AND other.product_id != lot.product_id
+             WHERE lot.product_id = ANY(%(products)s) %(same_company)s
+             GROUP BY lot.name
+             ORDER BY lot.name
+                """,
+                products=products.ids,
+                same_company=same_company,
+            )
+        )
+        rows = self.env.cr.dictfetchall()
+        every = self.env["product.product"].sudo().with_context(active_test=False)
+        return [
+            {
+                "name": row["name"],
+                "products": sorted(set(every.browse(row["product_ids"]).mapped("display_name"))),
+            }
+            for row in rows
+        ]
 
     def _engine(self):
         self.ensure_one()

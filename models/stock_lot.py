@@ -1,4 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import logging
 import re
 from collections import defaultdict
 
@@ -6,16 +7,22 @@ from psycopg2 import errors as pg_errors
 
 from odoo import api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL
+from odoo.tools import SQL, sql
 
 from ..lib import gs1, scan, serial_format
 from ..lib import serial_lifecycle as lifecycle
 from ..lib import warranty as warranty_rules
 
+_logger = logging.getLogger(__name__)
+
 UNIQUE_CONSTRAINT = "serial_product_company_uniq"
 # Exact lookups by name alone (scans): the unique index leads with product_id,
 # and Odoo's trigram index on name (only with pg_trgm) is slower for "=".
 NAME_INDEX = "stock_lot_name_btree_index"
+# One row per serial name (a 64-bit hash of it) that every transaction writing
+# a serial of that name updates: two transactions writing the same name at the
+# same time cannot both commit (see StockLot._init_serial_claims).
+CLAIM_TABLE = "serialized_inventory_serial_claim"
 # Kept by the move hook only (see serial.event._record_move_lines).
 BOOKKEEPING_FIELDS = frozenset(
     {
@@ -119,7 +126,117 @@ class StockLot(models.Model):
     def init(self):
         result = super().init()
         tools.create_index(self.env.cr, NAME_INDEX, self._table, ["name"])
+        self._init_serial_claims()
+        self._log_serial_duplicates()
         return result
+
+    def _init_serial_claims(self):
+        """Make every write of a serial name claim that name in the database.
+
+        The unique index only sees one product and company; a serial without
+        a company clashing with the company's ones, and the format rules'
+        company-wide and global scopes are checked in Python
+        (``_check_serial_duplicates``, ``_serial_scope_clashes``) with the
+        transaction's snapshot, which cannot see a serial another transaction
+        commits meanwhile. So each INSERT, and each change of name, product or
+        company, also updates the claim row of its names: a second
+        transaction writing the same name waits for the first and, once that
+        one commits, fails with a serialization error (Odoo's transactions
+        are REPEATABLE READ). Odoo retries the request, whose checks then see
+        the committed serial and refuse it by name. Names are claimed by a
+        64-bit hash: two names sharing one only wait for each other. The
+        claims need no durability, only row versions and locks: the table is
+        UNLOGGED (no WAL; emptied after a crash, when no transaction is open
+        anyway).
+        """
+        cr = self.env.cr
+        cr.execute(
+            SQL(
+                """
+            CREATE UNLOGGED TABLE IF NOT EXISTS %(claims)s (key bigint PRIMARY KEY);
+            COMMENT ON TABLE %(claims)s IS
+                'serialized_inventory: one row per serial name (its hash), updated by '
+                'every transaction writing that name so that two cannot both commit it';
+            CREATE OR REPLACE FUNCTION serialized_inventory_claim_inserted_serials()
+            RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                INSERT INTO %(claims)s AS claim (key)
+                SELECT DISTINCT hashtextextended(name, 0) FROM new_lots
+                 WHERE name IS NOT NULL ORDER BY 1
+                    ON CONFLICT (key) DO UPDATE SET key = claim.key;
+                RETURN NULL;
+            END $$;
+            CREATE OR REPLACE FUNCTION serialized_inventory_claim_updated_serial()
+            RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                INSERT INTO %(claims)s AS claim (key)
+                VALUES (hashtextextended(NEW.name, 0))
+                    ON CONFLICT (key) DO UPDATE SET key = claim.key;
+                RETURN NULL;
+            END $$;
+            DROP TRIGGER IF EXISTS serialized_inventory_claim_insert ON stock_lot;
+            CREATE TRIGGER serialized_inventory_claim_insert AFTER INSERT ON stock_lot
+                REFERENCING NEW TABLE AS new_lots FOR EACH STATEMENT
+                EXECUTE FUNCTION serialized_inventory_claim_inserted_serials();
+            DROP TRIGGER IF EXISTS serialized_inventory_claim_update ON stock_lot;
+            CREATE TRIGGER serialized_inventory_claim_update
+                AFTER UPDATE OF name, product_id, company_id ON stock_lot FOR EACH ROW
+                WHEN (OLD.name IS DISTINCT FROM NEW.name
+                      OR OLD.product_id IS DISTINCT FROM NEW.product_id
+                      OR OLD.company_id IS DISTINCT FROM NEW.company_id)
+                EXECUTE FUNCTION serialized_inventory_claim_updated_serial();
+                """,
+                claims=SQL.identifier(CLAIM_TABLE),
+            )
+        )
+
+    def _log_serial_duplicates(self):
+        """Say loudly, with the list, when the database already holds serials
+        the addon promises to be unique: Odoo then cannot create the unique
+        index and only logs that it could not (install) or retries it silently
+        (upgrade)."""
+        duplicates = self._serial_duplicates_in_database()
+        if not duplicates:
+            return
+        indexed = sql.constraint_definition(
+            self.env.cr, self._table, f"{self._table}_{UNIQUE_CONSTRAINT}"
+        )
+        _logger.error(
+            "serialized_inventory: %d serial number(s) are duplicated in the database%s; "
+            "rename or merge them, then update the module:\n%s",
+            len(duplicates),
+            ""
+            if indexed
+            else f" so the unique index {self._table}_{UNIQUE_CONSTRAINT} could not be "
+            "created and simultaneous transactions can commit more duplicates",
+            "\n".join(
+                f" - Product: {row['product']} (id {row['product_id']}), "
+                f"Serial: {row['name']}, serial ids {row['lot_ids']}"
+                for row in duplicates
+            ),
+        )
+
+    def _serial_duplicates_in_database(self):
+        """The (product, serial) pairs stored more than once where the unique
+        rule forbids it: twice in one company (or twice without a company),
+        or without a company and in a company."""
+        self.env.cr.execute(
+            SQL(
+                """
+            SELECT lot.product_id, lot.name, array_agg(lot.id ORDER BY lot.id) AS lot_ids
+              FROM stock_lot lot
+             GROUP BY lot.product_id, lot.name
+            HAVING count(*) > 1
+               AND (count(*) > count(DISTINCT lot.company_id) OR bool_or(lot.company_id IS NULL))
+             ORDER BY lot.product_id, lot.name
+                """
+            )
+        )
+        rows = self.env.cr.dictfetchall()
+        products = self.env["product.product"].sudo().with_context(active_test=False)
+        for row in rows:
+            row["product"] = products.browse(row["product_id"]).display_name
+        return rows
 
     @api.model
     def _lifecycle_state_selection(self):

@@ -1,7 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from collections import defaultdict
 
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class StockPicking(models.Model):
@@ -15,6 +15,10 @@ class StockPicking(models.Model):
         copy=False,
         help="The recall campaign this transfer quarantines serials for.",
     )
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_serial_history(self):
+        self.env["serial.event"]._check_unlink_referenced(self, ["picking_id"])
 
     def _check_entire_pack(self):
         self._pack_pallet_levels()

@@ -1,8 +1,14 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from psycopg2 import errors as pg_errors
+
 from odoo.exceptions import UserError
 from odoo.tests import new_test_user, tagged
+from odoo.tools import SQL, mute_logger
 
-from .common import SerialCommon
+from .common import SerialCommon, validated_transfer
+
+# what an event says happened, which deleting a record must not rewrite
+EVENT_FIELDS = ["location_id", "location_dest_id", "picking_id", "partner_id", "user_id"]
 
 
 @tagged("post_install", "-at_install")
@@ -111,3 +117,92 @@ class TestLedger(SerialCommon):
         self.assertEqual(
             self.env["serial.event"].search(action["domain"]), self.lots[0].serial_event_ids
         )
+
+
+@tagged("post_install", "-at_install")
+class TestLedgerReferences(SerialCommon):
+    """The records an event names (partner, user, locations, transfer) cannot
+    be deleted while it names them: the history would be rewritten."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.mover = new_test_user(cls.env, "si_ledger_mover", groups="stock.group_stock_manager")
+        cls.shelf = cls.env["stock.location"].create(
+            {"name": "SI Ledger Shelf", "location_id": cls.stock.id}
+        )
+        cls.partner = cls.env["res.partner"].create({"name": "SI Ledger Customer"})
+        cls.receive(["LR-1"])
+        lot = cls.env["stock.lot"].search([("name", "=", "LR-1")])
+        cls._picking(cls.picking_type_internal, cls.stock, cls.shelf, lots=lot)
+        cls.delivery = validated_transfer(
+            cls.env(user=cls.mover),
+            cls.picking_type_out,
+            cls.shelf,
+            cls.customer_loc,
+            cls.product,
+            [{"lot_id": lot.id}],
+            partner=cls.partner,
+        )
+        cls.event = lot.serial_event_ids.filtered(lambda e: e.event_type == "delivery")
+
+    def test_deleting_what_an_event_names_is_refused(self):
+        self.assertRecordValues(
+            self.event,
+            [
+                {
+                    "location_id": self.shelf.id,
+                    "partner_id": self.partner.id,
+                    "user_id": self.mover.id,
+                    "picking_id": self.delivery.id,
+                }
+            ],
+        )
+        before = self.event.read(EVENT_FIELDS)
+        for record, name in (
+            (self.partner, "SI Ledger Customer"),
+            (self.mover, "si_ledger_mover"),
+            (self.shelf, "SI Ledger Shelf"),
+        ):
+            with self.subTest(model=record._name):
+                with self.assertRaisesRegex(UserError, f"{name}.*serial history.*LR-1: Delivery"):
+                    record.unlink()
+        # a done transfer: Odoo already refuses to delete its moves
+        with self.assertRaises(UserError):
+            self.delivery.unlink()
+        self.env.invalidate_all()
+        self.assertEqual(self.event.read(EVENT_FIELDS), before)
+
+    def test_the_database_refuses_too(self):
+        """Code that deletes without the ORM gets the foreign key's refusal
+        instead of events rewritten to 'nobody', 'nowhere'."""
+        for record, column in (
+            (self.partner, "partner_id"),
+            (self.mover, "user_id"),
+            (self.delivery, "picking_id"),
+        ):
+            with self.subTest(column=column):
+                with (
+                    self.assertRaises(pg_errors.ForeignKeyViolation) as caught,
+                    mute_logger("odoo.sql_db"),
+                    self.env.cr.savepoint(),
+                ):
+                    self.env.cr.execute(
+                        SQL(
+                            "DELETE FROM %s WHERE id = %s",
+                            SQL.identifier(record._table),
+                            record.id,
+                        )
+                    )
+                self.assertEqual(
+                    caught.exception.diag.constraint_name, f"serial_event_{column}_fkey"
+                )
+
+    def test_records_outside_the_ledger_can_still_be_deleted(self):
+        partner = self.env["res.partner"].create({"name": "SI Never Delivered"})
+        shelf = self.env["stock.location"].create(
+            {"name": "SI Empty Shelf", "location_id": self.stock.id}
+        )
+        partner.unlink()
+        shelf.unlink()
+        self.assertFalse(partner.exists() or shelf.exists())

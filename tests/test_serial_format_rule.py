@@ -233,6 +233,43 @@ class TestSerialFormatRule(SerialCommon):
         ):
             self.env["stock.lot"].create({"name": name, "product_id": other.id})
 
+    def test_scope_change_over_serials_already_shared_is_refused(self):
+        other, third = self.env["product.product"].create(
+            [
+                {"name": name, "is_storable": True, "tracking": "serial"}
+                for name in ("SI Scanner 4", "SI Scanner 5")
+            ]
+        )
+        company_b = self.env["res.company"].create({"name": "SI Rule Company B"})
+        name = self.rule._generate(self.product, 1)[0]
+        main = self.env.company.id
+        self.env["stock.lot"].create(
+            [
+                {"name": name, "product_id": self.product.id, "company_id": main},
+                {"name": name, "product_id": other.id, "company_id": company_b.id},
+            ]
+        )
+        # in another company: no matter to a company-wide rule, but to a global one
+        self.rule.uniqueness_scope = "company"
+        with (
+            self.assertRaisesRegex(
+                ValidationError,
+                r"Scanners cannot want serials unique across all products: 1 serial number\(s\)"
+                rf".*\n - Serial: {name}, Products: SI Scanner 4, \[SCN\] SI Scanner$",
+            ),
+            self.env.cr.savepoint(),
+        ):
+            self.rule.uniqueness_scope = "global"
+        self.assertEqual(self.rule.uniqueness_scope, "company")
+        self.rule.uniqueness_scope = "product"
+        self.env["stock.lot"].create({"name": name, "product_id": third.id, "company_id": main})
+        with self.assertRaisesRegex(
+            ValidationError,
+            rf"across the company's products.*\n - Serial: {name}, Products: SI Scanner 5, "
+            r"\[SCN\] SI Scanner$",
+        ):
+            self.rule.uniqueness_scope = "company"
+
     def test_validate_only_rule(self):
         self.rule.mode = "validate"
         with self.assertRaisesRegex(ValidationError, "come from the supplier"):
