@@ -2,7 +2,7 @@
 # make test: lint, a fresh test database, every test of the addon, then Odoo's
 # own stock test suite with the addon installed compared by test name with the
 # same suite on a database without it (the native baseline, cached in
-# .local/baseline: see native_baseline). Exits non-zero on any failure.
+# the user's cache: see native_baseline). Exits non-zero on any failure.
 source "$(dirname "$0")/common.sh"
 START=$SECONDS
 setup_all
@@ -70,9 +70,12 @@ run_pytest() {  # run_pytest DB JUNIT LOG PATH... (never fails by itself)
 # source of every module of the test database but the addon (stock, its
 # dependencies and what they auto-install), the tests, the PostgreSQL and
 # Python versions, the installed packages and this harness.
-# SI_REFRESH_BASELINE=1 runs it again anyway.
+# SI_REFRESH_BASELINE=1 runs it again anyway. The cache is outside the
+# checkout (nothing in its key is the checkout's but the harness), so a fresh
+# clone on the same machine, as CI makes, reuses it; SI_BASELINE_CACHE moves it.
 native_baseline() {  # native_baseline REPORT
-    local report=$1 cache=$LOCAL/baseline modules server key
+    local report=$1 modules server key
+    local cache=${SI_BASELINE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/serialized_inventory/native-baseline}
     modules=$(psql -d "$DB" -tAc "SELECT string_agg(name, ',' ORDER BY name) FROM ir_module_module
         WHERE state = 'installed' AND name != '$ADDON'")
     server=$(psql -d "$DB" -tAc "SHOW server_version_num")
