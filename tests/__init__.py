@@ -1,6 +1,7 @@
 from . import (
     test_access,
     test_backfill,
+    test_bad_input,
     test_done_batch,
     test_exports,
     test_gs1,

@@ -175,16 +175,45 @@ class SerialRecallWizard(models.TransientModel):
     def _listed_serials(self):
         names = rules.parse_serial_list(self.serial_list)
         if self.serial_file:
-            try:
-                names += rules.parse_serial_csv(base64.b64decode(self.serial_file))
-            except ValueError as error:
-                raise UserError(
-                    self.env._(
-                        "%(file)s is not a CSV file of serial numbers.",
-                        file=self.serial_filename or self.env._("The file"),
-                    )
-                ) from error
+            names += self._file_serials()
         return list(dict.fromkeys(names))
+
+    def _file_serials(self):
+        """The serials of the uploaded CSV; Odoo's own exports of serials,
+        move lines or quants are read by their column headers, in the user's
+        language too."""
+        file_name = self.serial_filename or self.env._("The file")
+        # base64 takes 4 characters for 3 bytes: refuse before decoding
+        if len(self.serial_file) * 3 // 4 > rules.MAX_CSV_BYTES + 2:
+            raise UserError(self._file_too_large(file_name))
+        lot_name = self.env["stock.lot"]._fields["name"]._description_string(self.env)
+        line_lot = self.env["stock.move.line"]._fields["lot_id"]._description_string(self.env)
+        headers = [lot_name, line_lot, f"{line_lot}/{lot_name}"]
+        try:
+            return rules.parse_serial_csv(base64.b64decode(self.serial_file), headers)
+        except rules.SerialFileError as error:
+            if error.reason == "too_large":
+                message = self._file_too_large(file_name)
+            elif error.reason == "malformed":
+                message = self.env._(
+                    "%(file)s cannot be read as CSV at line %(line)s (%(detail)s). Check that "
+                    "its quotes are closed and that it holds one serial per row.",
+                    file=file_name,
+                    line=error.line,
+                    detail=error.detail,
+                )
+            else:
+                message = self.env._(
+                    "%(file)s is not a CSV file of serial numbers.", file=file_name
+                )
+            raise UserError(message) from error
+
+    def _file_too_large(self, file_name):
+        return self.env._(
+            "%(file)s is larger than %(limit)s MB, the largest serial file read; split it.",
+            file=file_name,
+            limit=rules.MAX_CSV_BYTES // (1024 * 1024),
+        )
 
     def _utc_bounds(self, date_from, date_to):
         """The user's days from ``date_from`` to ``date_to`` (included) as
