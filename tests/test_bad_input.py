@@ -3,13 +3,14 @@
 naming the value or the record, and nothing is written."""
 
 import base64
+import re
 from contextlib import contextmanager
 
 from odoo import Command
 from odoo.exceptions import UserError, ValidationError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
-from ..lib import label_layouts
+from ..lib import label_layouts, serial_format
 from ..lib import recall as rules
 from .test_recall import RecallCommon
 
@@ -24,7 +25,7 @@ class BadInputCase(RecallCommon):
         block wrote is rolled back (a savepoint), as a request would be."""
         with self.assertRaises(exception) as caught:
             yield
-        self.assertRegex(str(caught.exception.args[0]), pattern)
+        self.assertRegex(str(caught.exception.args[0]), re.compile(pattern, re.DOTALL))
 
 
 @tagged("post_install", "-at_install")
@@ -113,3 +114,169 @@ class TestLabelBounds(BadInputCase):
         for data, message in cases:
             with self.subTest(data=data), self.refused(UserError, message):
                 report._render(LABELS, self.lots[:1].ids, data={"layout": "a4_3x8", **data})
+
+
+# (value, reason): serial names every entry point refuses, naming the value
+BAD_NAMES = [
+    ("", "cannot be empty"),
+    ("   ", "cannot be empty"),
+    ("A" * 10_000, "at most 128 characters, got 10000"),
+    ("SN\x00001", r"U\+0000 at position 3"),
+    ("SN\x1b[31m", r"U\+001B at position 3"),
+    ("SN\r\n01", r"U\+000D at position 3"),
+    ("SN\u200b01", r"U\+200B at position 3"),
+    ("\u0410BC-1", "mixes Latin and Cyrillic letters"),
+    ("\u0391BC-1", "mixes Latin and Greek letters"),
+]
+# Names that stay accepted (with surrounding spaces dropped).
+GOOD_NAMES = [
+    ("  SN-7  ", "SN-7"),
+    ("-SN-8", "-SN-8"),
+    ("\u0410\u0411-9", "\u0410\u0411-9"),  # all Cyrillic
+    ("\u756a\u53f7-10", "\u756a\u53f7-10"),
+    ("A" * 128, "A" * 128),
+]
+
+
+@tagged("post_install", "-at_install")
+class TestBadSerialNames(BadInputCase):
+    """Serial creation by the form, RPC and CSV import, renaming, transfer
+    lines, the generate/import dialog, recall lists and warranty claims."""
+
+    def lot_count(self):
+        return self.env["stock.lot"].with_context(active_test=False).search_count([])
+
+    def shown(self, value):
+        return re.escape(serial_format.shown_value(value))
+
+    def each_bad(self, names=None):
+        for value, reason in names or BAD_NAMES:
+            with self.subTest(value=value[:20]):
+                yield value, reason
+
+    def test_create_rpc_and_form(self):
+        count = self.lot_count()
+        for value, reason in self.each_bad():
+            with self.refused(ValidationError, f"Serial number {self.shown(value)}.*{reason}"):
+                self.env["stock.lot"].create({"name": value, "product_id": self.product.id})
+            with self.refused(ValidationError, reason):
+                with Form(self.env["stock.lot"]) as form:
+                    form.name = value
+                    form.product_id = self.product
+        self.assertEqual(self.lot_count(), count)
+        for value, stored in GOOD_NAMES:
+            lot = self.env["stock.lot"].create({"name": value, "product_id": self.product.id})
+            self.assertEqual(lot.name, stored)
+
+    def test_rename(self):
+        lot = self.lot["RC-01"]
+        for value, reason in self.each_bad():
+            with self.refused(ValidationError, reason):
+                lot.write({"name": value})
+        self.assertEqual(lot.name, "RC-01")
+        lot.write({"name": " RC-01B "})
+        self.assertEqual(lot.name, "RC-01B")
+
+    def test_csv_import(self):
+        """Odoo's import (``load``) reports the reason and creates nothing."""
+        count = self.lot_count()
+        for value, reason in self.each_bad([n for n in BAD_NAMES if n[0].strip()]):
+            result = self.env["stock.lot"].load(
+                ["name", "product_id"], [["OK-1", self.product.name], [value, self.product.name]]
+            )
+            self.assertFalse(result["ids"])
+            self.assertRegex(" ".join(m["message"] for m in result["messages"]), reason)
+        self.assertEqual(self.lot_count(), count)
+
+    def test_transfer_lines(self):
+        picking = self.env["stock.picking"].create(
+            {
+                "picking_type_id": self.picking_type_in.id,
+                "location_id": self.supplier_loc.id,
+                "location_dest_id": self.stock.id,
+                "move_ids": [
+                    Command.create(
+                        {
+                            "name": "in",
+                            "product_id": self.product.id,
+                            "product_uom_qty": 1,
+                            "product_uom": self.product.uom_id.id,
+                            "location_id": self.supplier_loc.id,
+                            "location_dest_id": self.stock.id,
+                        }
+                    )
+                ],
+            }
+        )
+        picking.action_confirm()
+        line = picking.move_ids.move_line_ids
+        for value, reason in self.each_bad([n for n in BAD_NAMES if n[0].strip()]):
+            with self.refused(ValidationError, f"{self.shown(value)}.*{reason}"):
+                line.write({"lot_name": value})
+        self.assertFalse(line.lot_name)
+
+    def generate(self, mode, count=0, text="", first=""):
+        context = {
+            "default_product_id": self.product.id,
+            "default_tracking": "serial",
+            "default_location_dest_id": self.stock.id,
+        }
+        return self.env["stock.move"].action_generate_lot_line_vals(
+            context, mode, first, count, text
+        )
+
+    def test_generate_dialog(self):
+        for value, reason in self.each_bad([n for n in BAD_NAMES if "\n" not in n[0]]):
+            if not value.strip():
+                continue
+            with self.refused(ValidationError, f"{self.shown(value)}.*{reason}"):
+                self.generate("import", text=f"OK-1\n{value}")
+        with self.refused(UserError, "1000000000 serial numbers were asked; at most 100000"):
+            self.generate("generate", count=10**9, first="G-1")
+        self.assertEqual(len(self.generate("generate", count=3, first="G-1")), 3)
+
+    def test_recall_list_and_csv(self):
+        # a NUL byte used to reach PostgreSQL, which refuses it
+        names = [n for n in BAD_NAMES if n[0].strip() and not set("\r\n") & set(n[0])]
+        for value, reason in self.each_bad(names):
+            listed = f"RC-01\n{value}"
+            if "\x00" in value:  # refused as the list is stored
+                expected = f"Serial List holds a NUL character.*{self.shown(listed)}"
+            else:
+                expected = f"cannot be serial numbers.*{self.shown(value)}.*{reason}"
+            with self.refused(UserError, expected):
+                self.wizard(serial_list=listed).action_confirm()
+        data = b"serial\nRC-01\n" + b"Z" * 10_000 + b"\n"
+        wizard = self.wizard(serial_file=base64.b64encode(data), serial_filename="s.csv")
+        with self.refused(UserError, "at most 128 characters, got 10000"):
+            wizard.action_preview()
+
+    def test_warranty_claims(self):
+        Claim = self.env["serial.warranty.claim"]
+        count = Claim.search_count([])
+        for value, reason in self.each_bad([n for n in BAD_NAMES if n[0].strip()]):
+            with self.refused(ValidationError, reason):
+                with Form(Claim) as form:
+                    form.serial_name = value
+                    form.partner_id = self.customer
+                    form.description = "Broken"
+        self.assertEqual(Claim.search_count([]), count)
+
+
+@tagged("post_install", "-at_install")
+class TestBadRecords(BadInputCase):
+    """Records of another company and wrong check digits."""
+
+    def test_other_company_serials_in_recall(self):
+        other = self.env["res.company"].create({"name": "SI Other Co"})
+        lot = self.env["stock.lot"].create(
+            {"name": "OC-1", "product_id": self.product.id, "company_id": other.id}
+        )
+        with self.refused(UserError, "OC-1"):
+            self.wizard(lot_ids=[Command.set(lot.ids)])
+
+    def test_report_wizard_dates(self):
+        with self.refused(UserError, "The claim period ends before it starts"):
+            self.env["serial.warranty.report.wizard"].create(
+                {"date_from": "2026-02-01", "date_to": "2026-01-01"}
+            )

@@ -6,7 +6,7 @@ from datetime import datetime, time, timedelta
 import pytz
 from markupsafe import Markup
 
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
@@ -87,6 +87,29 @@ class SerialRecallWizard(models.TransientModel):
     affected_count = fields.Integer(readonly=True)
     preview_html = fields.Html(readonly=True, sanitize=False)
     unmatched_serials = fields.Text(readonly=True)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._check_storable_text(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_storable_text(vals)
+        return super().write(vals)
+
+    def _check_storable_text(self, vals):
+        """A typed or pasted NUL byte, which PostgreSQL cannot store, is
+        refused with the field it is in rather than a database error."""
+        for name, value in vals.items():
+            if isinstance(value, str) and "\x00" in value:
+                raise UserError(
+                    self.env._(
+                        "%(field)s holds a NUL character, which cannot be stored: %(value)s",
+                        field=self._fields[name]._description_string(self.env),
+                        value=serial_format.shown_value(value),
+                    )
+                )
 
     # ------------------------------------------------------------------
     # Actions
@@ -176,7 +199,18 @@ class SerialRecallWizard(models.TransientModel):
         names = rules.parse_serial_list(self.serial_list)
         if self.serial_file:
             names += self._file_serials()
-        return list(dict.fromkeys(names))
+        names = list(dict.fromkeys(names))
+        errors = self.env["stock.lot"]._serial_name_errors(self.env["product.product"], names)
+        if errors:
+            raise UserError(
+                self.env._(
+                    "The listed serials hold %(count)s that cannot be serial numbers; correct "
+                    "or remove them:\n%(errors)s",
+                    count=len(errors),
+                    errors="\n".join(errors[:20]),
+                )
+            )
+        return names
 
     def _file_serials(self):
         """The serials of the uploaded CSV; Odoo's own exports of serials,
