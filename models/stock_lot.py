@@ -196,6 +196,7 @@ class StockLot(models.Model):
                 if rule.mode == "generate":
                     vals["name"] = rule._generate(product, 1)[0]
         self._check_serial_formats(vals_list)
+        self._check_active_products(vals_list)
         self._check_serial_duplicates(vals_list)
         try:
             with self.env.cr.savepoint(flush=False):
@@ -310,6 +311,28 @@ class StockLot(models.Model):
             vals["name"] = serial_format.clean_serial_name(vals["name"])
         if errors:
             raise ValidationError("\n".join(errors))
+
+    @api.model
+    def _check_active_products(self, vals_list):
+        """No new serial for an archived product (its serials already made
+        stay, and can still be recalled, claimed or printed)."""
+        products = self.env["product.product"].browse(
+            {vals["product_id"] for vals in vals_list if vals.get("product_id")}
+        )
+        archived = products.with_context(active_test=False).filtered(lambda p: not p.active)
+        if archived:
+            raise ValidationError(
+                self.env._(
+                    "Archived product %(products)s: no new serial or lot number is made for it "
+                    "(%(serials)s); restore the product first.",
+                    products=", ".join(archived.mapped("display_name")),
+                    serials=", ".join(
+                        serial_format.shown_value(vals.get("name") or "")
+                        for vals in vals_list
+                        if vals.get("product_id") in archived.ids
+                    ),
+                )
+            )
 
     @api.model
     def _serial_name_errors(self, product, names):

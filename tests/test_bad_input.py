@@ -4,11 +4,14 @@ naming the value or the record, and nothing is written."""
 
 import base64
 import re
-from contextlib import contextmanager
+import unicodedata
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from odoo import Command
 from odoo.exceptions import UserError, ValidationError
-from odoo.tests import Form, tagged
+from odoo.tests import BaseCase, Form, tagged
 
 from ..lib import label_layouts, serial_format
 from ..lib import recall as rules
@@ -18,18 +21,8 @@ LABELS = "serialized_inventory.action_report_serial_label"
 SSCC_LABELS = "serialized_inventory.action_report_sscc_label"
 
 
-class BadInputCase(RecallCommon):
-    @contextmanager
-    def refused(self, exception, pattern):
-        """Expect ``exception`` with a message matching ``pattern``; what the
-        block wrote is rolled back (a savepoint), as a request would be."""
-        with self.assertRaises(exception) as caught:
-            yield
-        self.assertRegex(str(caught.exception.args[0]), re.compile(pattern, re.DOTALL))
-
-
 @tagged("post_install", "-at_install")
-class TestBadUploads(BadInputCase):
+class TestBadUploads(RecallCommon):
     """The recall wizard's CSV of serials."""
 
     def upload(self, data, name="serials.csv"):
@@ -61,7 +54,7 @@ class TestBadUploads(BadInputCase):
 
 
 @tagged("post_install", "-at_install")
-class TestLabelBounds(BadInputCase):
+class TestLabelBounds(RecallCommon):
     """Copies and positions of the label wizard and of the reports called
     directly (RPC), refused before anything is drawn."""
 
@@ -139,7 +132,7 @@ GOOD_NAMES = [
 
 
 @tagged("post_install", "-at_install")
-class TestBadSerialNames(BadInputCase):
+class TestBadSerialNames(RecallCommon):
     """Serial creation by the form, RPC and CSV import, renaming, transfer
     lines, the generate/import dialog, recall lists and warranty claims."""
 
@@ -264,7 +257,7 @@ class TestBadSerialNames(BadInputCase):
 
 
 @tagged("post_install", "-at_install")
-class TestBadRecords(BadInputCase):
+class TestBadRecords(RecallCommon):
     """Records of another company and wrong check digits."""
 
     def test_other_company_serials_in_recall(self):
@@ -280,3 +273,93 @@ class TestBadRecords(BadInputCase):
             self.env["serial.warranty.report.wizard"].create(
                 {"date_from": "2026-02-01", "date_to": "2026-01-01"}
             )
+
+
+@tagged("post_install", "-at_install")
+class TestBadRuledAndPackaged(RecallCommon):
+    """Serials with a wrong check character (a format rule's), at every
+    entry point; SSCC package names; archived products."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.rule = cls.env["serial.format.rule"].create(
+            {"name": "SI Checked", "template": "CK-{seq:5}{check:luhn}", "charset": "digits"}
+        )
+        cls.ruled = cls.env["product.product"].create(
+            {
+                "name": "SI Checked Scanner",
+                "is_storable": True,
+                "tracking": "serial",
+                "serial_format_rule_id": cls.rule.id,
+            }
+        )
+        good = cls.rule._generate(cls.ruled, 1)[0]
+        cls.bad = good[:-1] + str((int(good[-1]) + 1) % 10)
+
+    def test_wrong_check_digit(self):
+        Lot = self.env["stock.lot"]
+        count = Lot.search_count([])
+        with self.refused(ValidationError, f"{self.bad}.*check"):
+            Lot.create({"name": self.bad, "product_id": self.ruled.id})
+        result = Lot.load(["name", "product_id"], [[self.bad, self.ruled.name]])
+        self.assertFalse(result["ids"])
+        self.assertIn(self.bad, result["messages"][0]["message"])
+        context = {
+            "default_product_id": self.ruled.id,
+            "default_tracking": "serial",
+            "default_location_dest_id": self.stock.id,
+        }
+        with self.refused(ValidationError, f"{self.bad}.*check"):
+            self.env["stock.move"].action_generate_lot_line_vals(context, "import", "", 0, self.bad)
+        self.assertEqual(Lot.search_count([]), count)
+
+    def test_sscc_names(self):
+        self.env.company.write({"gs1_company_prefix": "0614141", "sscc_extension_digit": "1"})
+        case_type = self.env["stock.package.type"].create({"name": "SI Case", "sscc_level": "case"})
+        Package = self.env["stock.quant.package"]
+        count = Package.search_count([])
+        cases = [
+            ("106141411234567890", "check digit should be 7"),
+            ("1" * 10_000, "not a valid SSCC"),
+            ("   ", "not a valid SSCC"),
+            ("10614141123456789\x00", "not a valid SSCC"),
+            ("(00)10614141123456789\u0661", "not a valid SSCC"),
+        ]
+        for value, message in cases:
+            with self.subTest(value=value[:20]), self.refused(ValidationError, message):
+                Package.create({"name": value, "package_type_id": case_type.id})
+        self.assertEqual(Package.search_count([]), count)
+
+    def test_archived_product(self):
+        self.other_product.action_archive()
+        with self.refused(ValidationError, "Archived product SI Printer.*'NEW-1'"):
+            self.env["stock.lot"].create({"name": "NEW-1", "product_id": self.other_product.id})
+        # its serials already made stay usable
+        self.product.action_archive()
+        self.lot["RC-01"].write({"note": "kept"})
+        scope = self.wizard(lot_ids=[Command.set(self.pick("RC-01").ids)])._resolve_scope()
+        self.assertIn(self.lot["RC-01"].id, scope["lot_ids"])
+
+
+@tagged("post_install", "-at_install")
+class TestSerialNameProperties(BaseCase):
+    @settings(max_examples=500, deadline=None)
+    @given(st.text(max_size=200))
+    def test_accepted_names_are_storable(self, text):
+        error = serial_format.serial_name_error(text)
+        name = serial_format.clean_serial_name(text)
+        if error is None:
+            self.assertTrue(name)
+            self.assertLessEqual(len(name), serial_format.MAX_SERIAL_LENGTH)
+            self.assertFalse(
+                [c for c in name if unicodedata.category(c) in ("Cc", "Cf", "Cs", "Co")]
+            )
+        if "\x00" in name:
+            self.assertIsNotNone(error)
+        self.assertEqual(serial_format.clean_serial_name(name), name)
+
+    @settings(max_examples=200, deadline=None)
+    @given(st.from_regex(r"[A-Z0-9][A-Z0-9\-/.]{0,40}", fullmatch=True))
+    def test_plain_serials_accepted(self, text):
+        self.assertIsNone(serial_format.serial_name_error(text))
