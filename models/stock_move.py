@@ -1,4 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import math
 from collections import defaultdict
 
 from odoo import api, fields, models
@@ -158,11 +159,16 @@ class StockMove(models.Model):
         serial typed in the dialog is ignored) and imported ones are checked,
         every invalid line reported at once."""
         product = self.env["product.product"].browse(context.get("default_product_id"))
-        if mode == "generate" and count > serial_format.MAX_GENERATED:
+        # lots: ``count`` is the quantity per lot
+        asked = count
+        if context.get("default_tracking") == "lot" and count and count > 0:
+            asked = math.ceil((context.get("default_quantity") or 0) / count)
+        if mode == "generate" and asked > serial_format.MAX_GENERATED:
             raise UserError(
                 self.env._(
-                    "%(count)s serial numbers were asked; at most %(limit)s are made at once.",
-                    count=count,
+                    "%(count)s serial or lot numbers were asked; at most %(limit)s are made at "
+                    "once.",
+                    count=asked,
                     limit=serial_format.MAX_GENERATED,
                 )
             )

@@ -182,27 +182,10 @@ class TestBadSerialNames(RecallCommon):
         self.assertEqual(self.lot_count(), count)
 
     def test_transfer_lines(self):
-        picking = self.env["stock.picking"].create(
-            {
-                "picking_type_id": self.picking_type_in.id,
-                "location_id": self.supplier_loc.id,
-                "location_dest_id": self.stock.id,
-                "move_ids": [
-                    Command.create(
-                        {
-                            "name": "in",
-                            "product_id": self.product.id,
-                            "product_uom_qty": 1,
-                            "product_uom": self.product.uom_id.id,
-                            "location_id": self.supplier_loc.id,
-                            "location_dest_id": self.stock.id,
-                        }
-                    )
-                ],
-            }
-        )
-        picking.action_confirm()
+        picking = self.confirmed_delivery(self.env, 1)
+        picking.action_assign()
         line = picking.move_ids.move_line_ids
+        self.assertEqual(len(line), 1)
         for value, reason in self.each_bad([n for n in BAD_NAMES if n[0].strip()]):
             with self.refused(ValidationError, f"{self.shown(value)}.*{reason}"):
                 line.write({"lot_name": value})
@@ -224,9 +207,25 @@ class TestBadSerialNames(RecallCommon):
                 continue
             with self.refused(ValidationError, f"{self.shown(value)}.*{reason}"):
                 self.generate("import", text=f"OK-1\n{value}")
-        with self.refused(UserError, "1000000000 serial numbers were asked; at most 100000"):
+        with self.refused(UserError, "1000000000 serial or lot numbers were asked; at most 100000"):
             self.generate("generate", count=10**9, first="G-1")
         self.assertEqual(len(self.generate("generate", count=3, first="G-1")), 3)
+        # lots: the count is the quantity per lot, a large one makes few lots
+        lots = self.env["product.product"].create(
+            {"name": "SI Screws", "is_storable": True, "tracking": "lot"}
+        )
+        context = {
+            "default_product_id": lots.id,
+            "default_tracking": "lot",
+            "default_quantity": 10**6,
+            "default_location_dest_id": self.stock.id,
+        }
+        Move = self.env["stock.move"]
+        self.assertEqual(
+            len(Move.action_generate_lot_line_vals(context, "generate", "L-1", 500_000, "")), 2
+        )
+        with self.refused(UserError, "1000000 serial or lot numbers were asked"):
+            Move.action_generate_lot_line_vals(context, "generate", "L-1", 1, "")
 
     def test_recall_list_and_csv(self):
         # a NUL byte used to reach PostgreSQL, which refuses it
