@@ -203,9 +203,10 @@ class StockMove(models.Model):
     @api.model
     def _check_generated_names(self, product, vals_list):
         """Refuse the dialog's serials that cannot be serial numbers (a pasted
-        control character, a line of 10,000 characters...), every one at once."""
+        control character, a line of 10,000 characters...), every one at once;
+        lines of existing serials carry ``lot_id`` and no name."""
         errors = self.env["stock.lot"]._serial_name_errors(
-            product, [vals.get("lot_name") or "" for vals in vals_list if "lot_name" in vals]
+            product, [vals["lot_name"] for vals in vals_list if vals.get("lot_name")]
         )
         if errors:
             raise ValidationError("\n".join(errors[:20]))
