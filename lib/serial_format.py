@@ -1376,7 +1376,9 @@ def _script(char: str) -> str | None:
 def shown_value(value: Any, limit: int = 40) -> str:
     """``value`` quoted for a message, control characters escaped (``\\x00``)
     and cut at ``limit`` characters."""
-    text = value if isinstance(value, str) else str(value)
+    if not isinstance(value, str):
+        value = "" if value is None or value is False else str(value)
+    text = value
     return repr(text if len(text) <= limit else text[: limit - 1] + "\u2026")
 
 

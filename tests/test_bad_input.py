@@ -156,6 +156,8 @@ class TestBadSerialNames(RecallCommon):
                 with Form(self.env["stock.lot"]) as form:
                     form.name = value
                     form.product_id = self.product
+        with self.refused(ValidationError, "Serial number '' .*cannot be empty"):
+            self.env["stock.lot"].create({"name": False, "product_id": self.product.id})
         self.assertEqual(self.lot_count(), count)
         for value, stored in GOOD_NAMES:
             lot = self.env["stock.lot"].create({"name": value, "product_id": self.product.id})
