@@ -107,6 +107,15 @@ class TestLabelBounds(RecallCommon):
         for data, message in cases:
             with self.subTest(data=data), self.refused(UserError, message):
                 report._render(LABELS, self.lots[:1].ids, data={"layout": "a4_3x8", **data})
+        # SSCC labels share the bounds
+        self.env.company.write({"gs1_company_prefix": "0614141", "sscc_extension_digit": "1"})
+        case_type = self.env["stock.package.type"].create({"name": "SI Case", "sscc_level": "case"})
+        case = self.env["stock.quant.package"].create({"package_type_id": case_type.id})
+        self.assertTrue(case.valid_sscc)
+        with self.refused(UserError, "at most 1000 are printed"):
+            report._render(SSCC_LABELS, case.ids, data={"copies": 10**9})
+        pdf, _kind = report._render(SSCC_LABELS, case.ids, data={"copies": 2})
+        self.assertTrue(pdf.startswith(b"%PDF"))
 
 
 # (value, reason): serial names every entry point refuses, naming the value
