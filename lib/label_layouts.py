@@ -7,6 +7,11 @@ are numbered from 1 in reading order (left to right, then top to bottom), the nu
 
 from dataclasses import dataclass
 
+# The largest print asked: copies of each label, and labels in all (a 10^9
+# copies request is refused before anything is drawn).
+MAX_COPIES = 1000
+MAX_LABELS = 100_000
+
 INCH = 72.0
 MM = INCH / 25.4
 A4 = (210 * MM, 297 * MM)
@@ -124,3 +129,20 @@ LAYOUTS = {
         ),
     )
 }
+
+
+def print_problem(label_count, copies, start_position, layout):
+    """Why printing ``label_count`` labels ``copies`` times each from
+    ``start_position`` on ``layout`` is refused, or ``None``: one of
+    ``"copies_low"``, ``"copies_high"`` (over `MAX_COPIES`), ``"too_many"``
+    (over `MAX_LABELS` labels in all) and ``"position"`` (not a label of the
+    sheet)."""
+    if copies < 1:
+        return "copies_low"
+    if copies > MAX_COPIES:
+        return "copies_high"
+    if label_count * copies > MAX_LABELS:
+        return "too_many"
+    if not 1 <= start_position <= layout.per_page:
+        return "position"
+    return None

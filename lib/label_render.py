@@ -46,7 +46,7 @@ from reportlab.pdfbase.pdfmetrics import getAscentDescent, stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from . import code128, datamatrix, gs1, sscc
-from .label_layouts import MM
+from .label_layouts import MAX_COPIES, MAX_LABELS, MM, print_problem
 
 ELLIPSIS = "\N{HORIZONTAL ELLIPSIS}"
 CAPTIONS = {"serial": "S/N", "lot": "Lot", "expiry": "Exp."}
@@ -542,12 +542,7 @@ def _render(
 ):
     """Draw each (label, symbols) of ``prepared`` ``copies`` times with ``draw(page,
     x, y, label, symbols)``, filling the layout's slots from ``start_position``."""
-    if copies < 1:
-        raise ValueError("The number of copies must be at least 1.")
-    if not 1 <= start_position <= layout.per_page:
-        raise ValueError(
-            f"The start position must be between 1 and {layout.per_page} on {layout.title}."
-        )
+    _check_request(len(prepared), copies, start_position, layout)
     buffer = io.BytesIO()
     canvas = Canvas(buffer, pagesize=layout.page_size, pageCompression=int(compress))
     canvas.setTitle(title)
@@ -564,6 +559,20 @@ def _render(
     canvas.showPage()
     canvas.save()
     return buffer.getvalue()
+
+
+def _check_request(label_count, copies, start_position, layout):
+    problem = print_problem(label_count, copies, start_position, layout)
+    if problem == "copies_low":
+        raise ValueError("The number of copies must be at least 1.")
+    if problem == "copies_high":
+        raise ValueError(f"At most {MAX_COPIES} copies of each label are printed.")
+    if problem == "too_many":
+        raise ValueError(f"At most {MAX_LABELS} labels are printed at once.")
+    if problem == "position":
+        raise ValueError(
+            f"The start position must be between 1 and {layout.per_page} on {layout.title}."
+        )
 
 
 def render_labels(
@@ -592,13 +601,8 @@ def render_labels(
     unknown = [name for name in names if name not in SYMBOLOGIES]
     if unknown or not names:
         raise ValueError(f"Unknown symbology {', '.join(unknown) or symbology!r}.")
-    if copies < 1:
-        raise ValueError("The number of copies must be at least 1.")
-    if not 1 <= start_position <= layout.per_page:
-        raise ValueError(
-            f"The start position must be between 1 and {layout.per_page} on {layout.title}."
-        )
     labels = [label if isinstance(label, Label) else Label(**label) for label in labels]
+    _check_request(len(labels), copies, start_position, layout)
     prepared = [(label, build_symbols(label, names)) for label in labels]
     return _render(
         prepared,

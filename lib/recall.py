@@ -65,7 +65,40 @@ def progress(resolved, total):
 # Serial lists -----------------------------------------------------------------
 
 _SEPARATORS = re.compile(r"[\r\n,;\t]+")
-_HEADERS = ("serial", "serial number", "serial_number", "lot", "lot_id", "name", "sn", "lot/serial")
+# Headers of a serial column, the most telling first: ours, then those of
+# Odoo's own exports of serials, move lines and quants (labels, and the
+# field names of an "import-compatible" export); the Odoo layer adds the
+# labels in the user's language.
+_HEADERS = (
+    "serial",
+    "serial number",
+    "serial_number",
+    "lot/serial number",
+    "lot/serial number/lot/serial number",
+    "lot_id/name",
+    "lot/serial number name",
+    "lot_name",
+    "lot/serial",
+    "lot",
+    "lot_id",
+    "sn",
+    "name",
+)
+# Largest CSV file of serials read (bytes), about 500,000 serials.
+MAX_CSV_BYTES = 10 * 1024 * 1024
+
+
+class SerialFileError(ValueError):
+    """A CSV file of serials that cannot be read; ``reason`` is one of
+    ``"too_large"`` (``size`` bytes), ``"not_text"`` or ``"malformed"``
+    (``line``: its number, ``detail``: the csv module's words)."""
+
+    def __init__(self, reason, size=0, line=0, detail=""):
+        super().__init__(f"{reason} {size} {line} {detail}".strip())
+        self.reason = reason
+        self.size = size
+        self.line = line
+        self.detail = detail
 
 
 def parse_serial_list(text):
@@ -81,35 +114,53 @@ def parse_serial_list(text):
     return list(seen)
 
 
-def parse_serial_csv(data):
-    """The serials of a CSV file (bytes): the column headed like a serial
-    (``serial``, ``lot``, ``name``...) when the first row is a header, else
-    the first column. Delimiter sniffed among ``, ; tab``; UTF-8 (with or
-    without BOM), falling back to Latin-1.
+def serial_column(header, extra_headers=()):
+    """Index of the serial column in ``header`` (a CSV's first row), or
+    ``None`` when no cell reads like a serial header. ``extra_headers``
+    (e.g. Odoo's field labels in the user's language) come first."""
+    titles = [cell.strip().lower() for cell in header]
+    for known in [*(h.strip().lower() for h in extra_headers), *_HEADERS]:
+        if known in titles:
+            return titles.index(known)
+    return None
 
-    :raises ValueError: when the file is not text
+
+def parse_serial_csv(data, extra_headers=()):
+    """The serials of a CSV file (bytes): the column headed like a serial
+    (``serial``, ``lot``, Odoo's ``Lot/Serial Number``... or one of
+    ``extra_headers``) when the first row is a header, else the first
+    column. Delimiter sniffed among ``, ; tab``; UTF-8 (with or without
+    BOM), falling back to Latin-1.
+
+    :raises SerialFileError: when the file is larger than `MAX_CSV_BYTES`,
+        is not text, or is not CSV the csv module can read (a field longer
+        than its limit, a stray quote...)
     """
+    if len(data) > MAX_CSV_BYTES:
+        raise SerialFileError("too_large", size=len(data))
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = data.decode("latin-1")
     if "\x00" in text:
-        raise ValueError("not a text file")
+        raise SerialFileError("not_text")
     sample = text[:4096]
     try:
         dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    rows = [row for row in csv.reader(io.StringIO(text), dialect) if any(c.strip() for c in row)]
+    reader = csv.reader(io.StringIO(text), dialect)
+    try:
+        rows = [row for row in reader if any(c.strip() for c in row)]
+    except csv.Error as error:
+        raise SerialFileError("malformed", line=reader.line_num, detail=str(error)) from error
     if not rows:
         return []
-    column = 0
-    header = [cell.strip().lower() for cell in rows[0]]
-    for index, title in enumerate(header):
-        if title in _HEADERS:
-            column = index
-            rows = rows[1:]
-            break
+    column = serial_column(rows[0], extra_headers)
+    if column is None:
+        column = 0
+    else:
+        rows = rows[1:]
     return parse_serial_list("\n".join(row[column] for row in rows if len(row) > column))
 
 

@@ -124,6 +124,7 @@ import contextlib
 import datetime
 import re
 import sys
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
@@ -254,6 +255,16 @@ MESSAGES: dict[str, str] = {
     # GS1.
     "gs1_length": _lt("a GS1 AI (21) serial has 1 to 20 characters, got %(got)s"),
     "gs1_char": _lt("character '%(char)s' at position %(position)s is not in GS1 character set 82"),
+    # Any serial name, with or without a rule.
+    "name_empty": _lt("a serial number cannot be empty or only spaces"),
+    "name_too_long": _lt("a serial number has at most %(max)s characters, got %(got)s"),
+    "name_control": _lt(
+        "invisible or control character %(char)s at position %(position)s (a pasted tab, "
+        "line break or escape?)"
+    ),
+    "name_mixed_scripts": _lt(
+        "it mixes %(scripts)s letters, which look alike: retype it in one alphabet"
+    ),
 }
 
 
@@ -1331,4 +1342,67 @@ def gs1_ai21_error(serial: str) -> Message | None:
     for index, char in enumerate(serial):
         if char not in _GS1_AI82_SET:
             return Message("gs1_char", {"char": char, "position": index + 1})
+    return None
+
+
+# ------------------------------------------------------------------ Serial names
+
+# Longest serial name accepted: far above any real serial (GS1 AI (21) holds 20),
+# short enough for the unique index and for labels.
+MAX_SERIAL_LENGTH = 128
+# Most serials the generate dialog makes at once (the dialog builds them all in memory).
+MAX_GENERATED = 100_000
+# Unicode categories refused in a serial: control (tab, line breaks, NUL, escape),
+# format (zero-width and direction marks), surrogate, private use, line and
+# paragraph separators; they are invisible or cannot be stored or printed.
+_REFUSED_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Zl", "Zp"})
+# Alphabets with letters that look like Latin ones (Cyrillic U+0410, Greek U+0391): a
+# serial mixing two of them is a lookalike of another serial.
+_LOOKALIKE_SCRIPTS = ("LATIN", "GREEK", "CYRILLIC", "ARMENIAN", "CHEROKEE")
+
+
+def _script(char: str) -> str | None:
+    """The lookalike alphabet of the letter ``char`` (full-width forms count as
+    their alphabet), else ``None``."""
+    if not unicodedata.category(char).startswith("L"):
+        return None
+    words = unicodedata.name(char, "").split()
+    for word in words[:2]:
+        if word in _LOOKALIKE_SCRIPTS:
+            return word
+    return None
+
+
+def shown_value(value: Any, limit: int = 40) -> str:
+    """``value`` quoted for a message, control characters escaped (``\\x00``)
+    and cut at ``limit`` characters."""
+    if not isinstance(value, str):
+        value = "" if value is None or value is False else str(value)
+    text = value
+    return repr(text if len(text) <= limit else text[: limit - 1] + "\u2026")
+
+
+def clean_serial_name(name: str) -> str:
+    """``name`` with its surrounding spaces dropped, as it is stored."""
+    return name.strip() if isinstance(name, str) else name
+
+
+def serial_name_error(name: str) -> Message | None:
+    """``None`` when ``name`` (surrounding spaces dropped) can be a serial
+    number, else why not: empty, longer than `MAX_SERIAL_LENGTH`, holding a
+    control or invisible character, or mixing lookalike alphabets. Applies to
+    every serial, with or without a format rule."""
+    name = clean_serial_name(name) if isinstance(name, str) else ""
+    if not name:
+        return Message("name_empty")
+    if len(name) > MAX_SERIAL_LENGTH:
+        return Message("name_too_long", {"max": MAX_SERIAL_LENGTH, "got": len(name)})
+    for index, char in enumerate(name):
+        if unicodedata.category(char) in _REFUSED_CATEGORIES:
+            return Message("name_control", {"char": f"U+{ord(char):04X}", "position": index + 1})
+    scripts = {script for script in map(_script, name) if script}
+    if len(scripts) > 1:
+        order = {script: index for index, script in enumerate(_LOOKALIKE_SCRIPTS)}
+        titled = [script.title() for script in sorted(scripts, key=order.get)]
+        return Message("name_mixed_scripts", {"scripts": " and ".join(titled)})
     return None

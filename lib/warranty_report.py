@@ -9,12 +9,12 @@ files are written from the same ``Report``, so they cannot disagree.
 from dataclasses import dataclass, field
 from io import BytesIO
 
-import xlsxwriter
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape, letter
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Paragraph, Spacer, Table, TableStyle
 
+from .spreadsheet import workbook, write_cell
 from .traceability_pdf import (
     BODY_STYLE,
     FONT,
@@ -98,7 +98,7 @@ def to_xlsx(report):
     """The report as an XLSX workbook (bytes): the summary tables on the first
     sheet, tables with their own ``sheet`` on theirs, the method on the last."""
     buffer = BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "default_date_format": "yyyy-mm-dd"})
+    book = workbook(buffer, default_date_format="yyyy-mm-dd")
     bold = book.add_format({"bold": True})
     title_format = book.add_format({"bold": True, "font_size": 14})
     header = book.add_format({"bold": True, "bg_color": "#E9ECEF", "bottom": 1})
@@ -125,51 +125,40 @@ def to_xlsx(report):
 
     summary = sheet_for(report.tables[0].sheet if report.tables else "Report")
     ws = summary[0]
-    ws.write(0, 0, report.title, title_format)
+    write_cell(ws, 0, 0, report.title, title_format)
     row = 2
     for label, value in report.parameters:
-        ws.write(row, 0, label, bold)
-        ws.write(row, 1, value)
+        write_cell(ws, row, 0, label, bold)
+        write_cell(ws, row, 1, value)
         row += 1
     summary[1] = row + 1
     first_sheet = summary
     for table in report.tables:
         target = sheet_for(table.sheet) if table.sheet else first_sheet
         ws, row = target
-        ws.write(row, 0, table.title, bold)
+        write_cell(ws, row, 0, table.title, bold)
         row += 1
         for col, column in enumerate(table.columns):
-            ws.write(row, col, column.title, header)
+            write_cell(ws, row, col, column.title, header)
             ws.set_column(col, col, max(12, min(40, len(column.title) + 4)))
         row += 1
         for values in table.rows:
             for col, (value, column) in enumerate(zip(values, table.columns, strict=True)):
-                _write_cell(ws, row, col, value, formats[column.kind])
+                write_cell(ws, row, col, value, formats[column.kind])
             row += 1
         if table.totals:
             for col, (value, column) in enumerate(zip(table.totals, table.columns, strict=True)):
-                _write_cell(ws, row, col, value, total_formats[column.kind])
+                write_cell(ws, row, col, value, total_formats[column.kind])
             row += 1
         target[1] = row + 1
     if report.notes:
         ws = book.add_worksheet(report.notes_title[:31])
         ws.set_column(0, 0, 120)
-        ws.write(0, 0, report.notes_title, title_format)
+        write_cell(ws, 0, 0, report.notes_title, title_format)
         for index, note in enumerate(report.notes, start=2):
-            ws.write(index, 0, note)
+            write_cell(ws, index, 0, note)
     book.close()
     return buffer.getvalue()
-
-
-def _write_cell(ws, row, col, value, cell_format):
-    if value is None or value is False:
-        ws.write_blank(row, col, None, cell_format)
-    elif hasattr(value, "isoformat"):
-        ws.write_datetime(row, col, value, cell_format)
-    elif isinstance(value, (int, float)):
-        ws.write_number(row, col, value, cell_format)
-    else:
-        ws.write_string(row, col, str(value), cell_format)
 
 
 # ---------------------------------------------------------------------------

@@ -1,6 +1,4 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import csv
-import io
 from collections import defaultdict
 
 from odoo import Command, api, fields, models
@@ -8,6 +6,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, format_datetime
 
 from ..lib import recall as rules
+from ..lib import spreadsheet
 from ..lib import warranty_report as layout
 
 # Where a recalled unit may not go while its campaign is active: to a
@@ -609,9 +608,7 @@ class SerialRecall(models.Model):
 
     def action_export_csv(self):
         self.ensure_one()
-        buffer = io.StringIO()
-        csv.writer(buffer).writerows(self._export_rows())
-        return self._download(buffer.getvalue().encode("utf-8-sig"), "csv", "text/csv")
+        return self._download(spreadsheet.to_csv(self._export_rows()), "csv", "text/csv")
 
     def action_export_xlsx(self):
         self.ensure_one()

@@ -2,9 +2,9 @@
 from collections import defaultdict
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
-from ..lib import gs1, scan
+from ..lib import gs1, scan, serial_format
 from ..lib import warranty as rules
 
 OPEN_STATES = ("submitted", "approved")
@@ -142,6 +142,9 @@ class SerialWarrantyClaim(models.Model):
     @api.model
     def _lots_by_name(self, names):
         found = defaultdict(lambda: self.env["stock.lot"])
+        # a name that cannot be a serial (a NUL byte PostgreSQL refuses...)
+        # finds nothing; the claim's constraint says why
+        names = {name for name in names if not serial_format.serial_name_error(name)}
         if names:
             lots = (
                 self.env["stock.lot"]
@@ -158,6 +161,18 @@ class SerialWarrantyClaim(models.Model):
         if gtin:
             lots = lots.filtered(lambda lot: gs1.gtin14(lot.product_id.barcode) == gtin)
         return lots if len(lots) == 1 else lots.browse()
+
+    @api.model
+    def _check_serial_names(self, vals_list):
+        """Refuse a typed serial (a scan's, once read) that cannot be one (a
+        NUL byte, which PostgreSQL cannot store, a control character, 10,000
+        characters...) before anything is written."""
+        errors = self.env["stock.lot"]._serial_name_errors(
+            self.env["product.product"],
+            [vals["serial_name"] for vals in vals_list if vals.get("serial_name")],
+        )
+        if errors:
+            raise ValidationError("\n".join(errors))
 
     def _normalize_scan(self, vals):
         """Keep the serial number of a scan; its GTIN picks the serial."""
@@ -198,6 +213,7 @@ class SerialWarrantyClaim(models.Model):
         vals_list = [
             self._normalize_scan(vals) if vals.get("serial_name") else vals for vals in vals_list
         ]
+        self._check_serial_names(vals_list)
         return super().create(vals_list)
 
     def write(self, vals):
@@ -213,6 +229,7 @@ class SerialWarrantyClaim(models.Model):
             )
         if vals.get("serial_name"):
             vals = self._normalize_scan(vals)
+            self._check_serial_names([vals])
         if {"serial_name", "lot_id", "partner_id", "claim_date"} & set(vals):
             locked = self.filtered(lambda c: c.state != "draft")
             if locked:

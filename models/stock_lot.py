@@ -318,6 +318,7 @@ class StockLot(models.Model):
                 if rule.mode == "generate":
                     vals["name"] = rule._generate(product, 1)[0]
         self._check_serial_formats(vals_list)
+        self._check_active_products(vals_list)
         self._check_serial_duplicates(vals_list)
         try:
             with self.env.cr.savepoint(flush=False):
@@ -429,6 +430,7 @@ class StockLot(models.Model):
         """Check the serials of products with a format rule before they are
         written: every invalid one is reported at once, with its line, and
         names are normalised (upper case) as the rule says."""
+        self._check_serial_names(vals_list)
         by_product = defaultdict(list)
         for vals in vals_list:
             if vals.get("product_id") and vals.get("name"):
@@ -450,9 +452,67 @@ class StockLot(models.Model):
             raise ValidationError("\n\n".join(errors))
 
     @api.model
+    def _check_serial_names(self, vals_list):
+        """Every name written, with or without a format rule: surrounding
+        spaces dropped, then refused when empty, too long, holding control
+        characters or mixing lookalike alphabets (`serial_format.serial_name_error`)."""
+        errors = []
+        for vals in vals_list:
+            if "name" not in vals:
+                continue
+            product = self.env["product.product"].browse(vals.get("product_id"))
+            errors += self._serial_name_errors(product, [vals["name"]])
+            vals["name"] = serial_format.clean_serial_name(vals["name"])
+        if errors:
+            raise ValidationError("\n".join(errors))
+
+    @api.model
+    def _check_active_products(self, vals_list):
+        """No new serial for an archived product (its serials already made
+        stay, and can still be recalled, claimed or printed)."""
+        products = self.env["product.product"].browse(
+            {vals["product_id"] for vals in vals_list if vals.get("product_id")}
+        )
+        archived = products.with_context(active_test=False).filtered(lambda p: not p.active)
+        if archived:
+            raise ValidationError(
+                self.env._(
+                    "Archived product %(products)s: no new serial or lot number is made for it "
+                    "(%(serials)s); restore the product first.",
+                    products=", ".join(archived.mapped("display_name")),
+                    serials=", ".join(
+                        serial_format.shown_value(vals.get("name") or "")
+                        for vals in vals_list
+                        if vals.get("product_id") in archived.ids
+                    ),
+                )
+            )
+
+    @api.model
+    def _serial_name_errors(self, product, names):
+        """Why ``names`` cannot be serial numbers (of ``product``, if any): one
+        message each, naming the value; [] if none."""
+        errors = []
+        for name in names:
+            message = serial_format.serial_name_error(name)
+            if message:
+                errors.append(
+                    self.env._(
+                        "Serial number %(serial)s%(product)s is refused: %(reason)s.",
+                        serial=serial_format.shown_value(name),
+                        product=f" ({product.display_name})" if product else "",
+                        reason=self.env._(message.template, **message.params),  # pylint: disable=translation-required
+                    )
+                )
+        return errors
+
+    @api.model
     def _serial_entry_errors(self, product, names):
         """Why serials entered for a product are refused (GS1 AI (21) when its
         barcode is a GTIN, its format rule), every bad one at once; [] if none."""
+        errors = self._serial_name_errors(product, names)
+        if errors:
+            return errors
         errors = self._gs1_serial_errors(product, names)
         rule = product._get_serial_format_rule()
         invalid = rule._invalid_serials(product, names) if rule else []

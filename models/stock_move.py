@@ -1,4 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import math
 from collections import defaultdict
 
 from odoo import api, fields, models
@@ -7,6 +8,7 @@ from odoo.tools import float_is_zero
 
 from odoo.addons.stock.models.stock_move_line import StockMoveLine as CoreStockMoveLine
 
+from ..lib import serial_format
 from .serial_recall import BLOCKED_USAGES
 from .stock_quant import RESERVATION_BATCH, SerialReservationBatch
 
@@ -157,9 +159,26 @@ class StockMove(models.Model):
         serial typed in the dialog is ignored) and imported ones are checked,
         every invalid line reported at once."""
         product = self.env["product.product"].browse(context.get("default_product_id"))
+        # lots: ``count`` is the quantity per lot
+        asked = count
+        if context.get("default_tracking") == "lot" and count and count > 0:
+            asked = math.ceil((context.get("default_quantity") or 0) / count)
+        if mode == "generate" and asked > serial_format.MAX_GENERATED:
+            raise UserError(
+                self.env._(
+                    "%(count)s serial or lot numbers were asked; at most %(limit)s are made at "
+                    "once.",
+                    count=asked,
+                    limit=serial_format.MAX_GENERATED,
+                )
+            )
         rule = product._get_serial_format_rule() if product else product
         if not rule:
-            return super().action_generate_lot_line_vals(context, mode, first_lot, count, lot_text)
+            vals_list = super().action_generate_lot_line_vals(
+                context, mode, first_lot, count, lot_text
+            )
+            self._check_generated_names(product, vals_list)
+            return vals_list
         if mode == "generate":
             if rule.mode != "generate":
                 raise ValidationError(
@@ -180,6 +199,17 @@ class StockMove(models.Model):
             ]
             rule._check_serials(product, names)
         return super().action_generate_lot_line_vals(context, mode, first_lot, count, lot_text)
+
+    @api.model
+    def _check_generated_names(self, product, vals_list):
+        """Refuse the dialog's serials that cannot be serial numbers (a pasted
+        control character, a line of 10,000 characters...), every one at once;
+        lines of existing serials carry ``lot_id`` and no name."""
+        errors = self.env["stock.lot"]._serial_name_errors(
+            product, [vals["lot_name"] for vals in vals_list if vals.get("lot_name")]
+        )
+        if errors:
+            raise ValidationError("\n".join(errors[:20]))
 
     def action_generate_serials_from_rule(self):
         """Give every unit of the moves that has no serial yet one from the

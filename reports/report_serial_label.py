@@ -17,6 +17,11 @@ GS1_SYMBOLOGIES = {"gs1_128", "gs1_datamatrix", "gs1_datamatrix_code128", "qr_di
 DEFAULT_LAYOUT = "a4_3x8"
 
 
+def _whole(value):
+    """A copies or position of report data as an int, 1 when not given."""
+    return 1 if value is None or value is False or value == "" else int(value)
+
+
 class ReportSerialLabel(models.AbstractModel):
     """Serial number labels, drawn by ``lib/label_render``."""
 
@@ -36,13 +41,14 @@ class ReportSerialLabel(models.AbstractModel):
         if symbology not in SYMBOLOGIES:
             raise UserError(self.env._("Unknown symbology %(symbology)s.", symbology=symbology))
         self._check_gs1(lots, symbology)
+        copies, start_position = self._check_print(len(lots), data, layout)
         try:
             return label_render.render_labels(
                 self._labels(lots),
                 layout,
                 SYMBOLOGIES[symbology],
-                copies=int(data.get("copies") or 1),
-                start_position=int(data.get("start_position") or 1),
+                copies=copies,
+                start_position=start_position,
                 captions={
                     "serial": self.env._("S/N"),
                     "lot": self.env._("Lot"),
@@ -53,6 +59,59 @@ class ReportSerialLabel(models.AbstractModel):
             raise UserError(
                 self.env._("The labels cannot be printed: %(reason)s", reason=str(error))
             ) from error
+
+    @api.model
+    def _check_print(self, label_count, data, layout):
+        """``(copies, start_position)`` of ``data`` (the wizard's, or any
+        caller's), refused with the reason when out of bounds
+        (`label_layouts.print_problem`), before anything is drawn.
+
+        :param layout: a `label_layouts.Layout`
+        """
+        try:
+            copies, start_position = (_whole(data.get(key)) for key in ("copies", "start_position"))
+        except (TypeError, ValueError) as error:
+            raise UserError(
+                self.env._(
+                    "Copies and first free position must be whole numbers, not %(copies)r and "
+                    "%(position)r.",
+                    copies=data.get("copies"),
+                    position=data.get("start_position"),
+                )
+            ) from error
+        problem = label_layouts.print_problem(label_count, copies, start_position, layout)
+        if problem == "copies_low":
+            raise UserError(self.env._("Print at least one copy of each label."))
+        if problem == "copies_high":
+            raise UserError(
+                self.env._(
+                    "%(copies)s copies of each label were asked; at most %(limit)s are printed.",
+                    copies=copies,
+                    limit=label_layouts.MAX_COPIES,
+                )
+            )
+        if problem == "too_many":
+            raise UserError(
+                self.env._(
+                    "%(count)s labels were asked (%(labels)s x %(copies)s copies); at most "
+                    "%(limit)s are printed at once: print fewer serials or copies at a time.",
+                    count=label_count * copies,
+                    labels=label_count,
+                    copies=copies,
+                    limit=label_layouts.MAX_LABELS,
+                )
+            )
+        if problem == "position":
+            raise UserError(
+                self.env._(
+                    "The first free position must be between 1 and %(count)s on %(layout)s, "
+                    "not %(position)s.",
+                    count=layout.per_page,
+                    layout=layout.title,
+                    position=start_position,
+                )
+            )
+        return copies, start_position
 
     @api.model
     def _check_gs1(self, lots, symbology):

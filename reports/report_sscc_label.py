@@ -26,12 +26,15 @@ class ReportSsccLabel(models.AbstractModel):
         if layout is None:
             raise UserError(self.env._("Unknown label layout %(layout)s.", layout=layout_name))
         self._check_sscc(packages)
+        copies, start_position = self.env[
+            "report.serialized_inventory.report_serial_label"
+        ]._check_print(len(packages), data, layout)
         try:
             return label_render.render_package_labels(
                 [self._label(package) for package in packages],
                 layout,
-                copies=int(data.get("copies") or 1),
-                start_position=int(data.get("start_position") or 1),
+                copies=copies,
+                start_position=start_position,
             )
         except ValueError as error:
             raise UserError(

@@ -1,6 +1,10 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import re
+from contextlib import contextmanager
+
 from odoo import Command
 from odoo.tests import TransactionCase
+from odoo.tools import mute_logger
 
 
 def validated_transfer(env, picking_type, src, dest, product, line_vals, partner=None):
@@ -81,6 +85,16 @@ class SerialCommon(TransactionCase):
         cls.picking_type_in = cls.warehouse.in_type_id
         cls.picking_type_out = cls.warehouse.out_type_id
         cls.picking_type_internal = cls.warehouse.int_type_id
+
+    @contextmanager
+    def refused(self, exception, pattern):
+        """assertRaises (which rolls back what the block wrote and clears the
+        cache, as a failed request would; unlike assertRaisesRegex) with the
+        message checked (``.`` matches line breaks too); the query a refusal
+        by the database fails is not logged as an error."""
+        with self.assertRaises(exception) as caught, mute_logger("odoo.sql_db"):
+            yield
+        self.assertRegex(str(caught.exception.args[0]), re.compile(pattern, re.DOTALL))
 
     @classmethod
     def _picking(cls, picking_type, src, dest, lots=None, names=None, partner=None, product=None):

@@ -43,6 +43,41 @@ class TestRecallLib(BaseCase):
         with self.assertRaises(ValueError):
             rules.parse_serial_csv(b"\x89PNG\x00\x00")
 
+    def test_serial_csv_headers(self):
+        # (file, serials): Odoo's export headers (labels and import-compatible
+        # field names) and the most telling header when several match
+        cases = [
+            (b"Product,Lot/Serial Number\nX,S1\n", ["S1"]),
+            (b"Name,Lot/Serial Number\nX,S1\n", ["S1"]),
+            (b"Reference,Lot/Serial Number/Lot/Serial Number\nX,S1\n", ["S1"]),
+            (b"id,product_id,lot_id/name\n__export__.x,X,S1\n", ["S1"]),
+            (b"Product,Lot/Serial Number Name\nX,S1\n", ["S1"]),
+            (b"Name,Lot\nX,S1\n", ["S1"]),
+            (b"S0,X\nS1,Y\n", ["S0", "S1"]),
+        ]
+        for data, serials in cases:
+            with self.subTest(data=data):
+                self.assertEqual(rules.parse_serial_csv(data), serials)
+        french = "Article;Numéro de lot/série\nX;S1\n".encode()
+        self.assertEqual(rules.parse_serial_csv(french), ["Article", "X"])
+        self.assertEqual(rules.parse_serial_csv(french, ["Numéro de lot/série"]), ["S1"])
+
+    def test_serial_csv_refused(self):
+        cases = [
+            (b"x" * (rules.MAX_CSV_BYTES + 1), "too_large"),
+            (b"\x89PNG\x00\x00", "not_text"),
+            (b'serial\n"' + b"x" * 200_000 + b'"\n', "malformed"),
+        ]
+        for data, reason in cases:
+            with self.subTest(reason=reason), self.assertRaises(rules.SerialFileError) as caught:
+                rules.parse_serial_csv(data)
+            self.assertEqual(caught.exception.reason, reason)
+        self.assertEqual(caught.exception.line, 2)
+        self.assertIn("field limit", caught.exception.detail)
+        # a file of exactly the limit is read
+        at_limit = b"serial\n" + b"S1\n" * ((rules.MAX_CSV_BYTES - 7) // 3)
+        self.assertEqual(rules.parse_serial_csv(at_limit), ["S1"])
+
     def test_sequence_key(self):
         self.assertIsNone(rules.sequence_key(None))
         self.assertIsNone(rules.sequence_key({"batch": "B1"}))

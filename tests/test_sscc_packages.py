@@ -2,14 +2,12 @@
 """Cases and pallets: SSCC names, nesting, aggregation events, nested delivery,
 unpacking at the customer and on return, contents, search and labels."""
 
-from contextlib import contextmanager
 from unittest.mock import patch
 
 from odoo import Command
 from odoo.api import call_kw
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, new_test_user, tagged
-from odoo.tools import mute_logger
 
 from ..lib import sscc
 from .common import SerialCommon
@@ -136,15 +134,6 @@ class TestSsccPackages(SerialCommon):
         picking.move_ids.picked = True
         self.assertIs(picking.button_validate(), True)
         return picking
-
-    @contextmanager
-    def refused(self, exception, pattern):
-        """assertRaises (which rolls back and clears the cache, unlike
-        assertRaisesRegex) with the message checked; the query a refusal by
-        the database fails is not logged as an error."""
-        with self.assertRaises(exception) as caught, mute_logger("odoo.sql_db"):
-            yield
-        self.assertRegex(str(caught.exception), pattern)
 
     def events(self, lots, event_type):
         return self.Event.search(

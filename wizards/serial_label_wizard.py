@@ -89,22 +89,20 @@ class SerialLabelWizard(models.TransientModel):
             return in_stock or lots
         return Lot
 
-    @api.constrains("copies", "start_position", "layout")
+    @api.constrains("copies", "start_position", "layout", "lot_ids", "package_ids")
     def _check_numbers(self):
+        """Copies, total and first position within bounds, here (the form and
+        RPC) as in the reports (any caller)."""
+        report = self.env["report.serialized_inventory.report_serial_label"]
         for wizard in self:
-            if wizard.copies < 1:
-                raise ValidationError(self.env._("Print at least one copy of each label."))
-            per_page = label_layouts.LAYOUTS[wizard.layout].per_page
-            if not 1 <= wizard.start_position <= per_page:
-                raise ValidationError(
-                    self.env._(
-                        "The first free position must be between 1 and %(count)s on %(layout)s.",
-                        count=per_page,
-                        layout=dict(self._fields["layout"]._description_selection(self.env))[
-                            wizard.layout
-                        ],
-                    )
+            try:
+                report._check_print(
+                    len(wizard.package_ids or wizard.lot_ids),
+                    {"copies": wizard.copies, "start_position": wizard.start_position},
+                    label_layouts.LAYOUTS[wizard.layout],
                 )
+            except UserError as error:
+                raise ValidationError(error.args[0]) from error
 
     def action_print(self):
         self.ensure_one()

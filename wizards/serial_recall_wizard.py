@@ -6,7 +6,7 @@ from datetime import datetime, time, timedelta
 import pytz
 from markupsafe import Markup
 
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
@@ -87,6 +87,29 @@ class SerialRecallWizard(models.TransientModel):
     affected_count = fields.Integer(readonly=True)
     preview_html = fields.Html(readonly=True, sanitize=False)
     unmatched_serials = fields.Text(readonly=True)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._check_storable_text(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_storable_text(vals)
+        return super().write(vals)
+
+    def _check_storable_text(self, vals):
+        """A typed or pasted NUL byte, which PostgreSQL cannot store, is
+        refused with the field it is in rather than a database error."""
+        for name, value in vals.items():
+            if isinstance(value, str) and "\x00" in value:
+                raise UserError(
+                    self.env._(
+                        "%(field)s holds a NUL character, which cannot be stored: %(value)s",
+                        field=self._fields[name]._description_string(self.env),
+                        value=serial_format.shown_value(value),
+                    )
+                )
 
     # ------------------------------------------------------------------
     # Actions
@@ -187,16 +210,56 @@ class SerialRecallWizard(models.TransientModel):
     def _listed_serials(self):
         names = rules.parse_serial_list(self.serial_list)
         if self.serial_file:
-            try:
-                names += rules.parse_serial_csv(base64.b64decode(self.serial_file))
-            except ValueError as error:
-                raise UserError(
-                    self.env._(
-                        "%(file)s is not a CSV file of serial numbers.",
-                        file=self.serial_filename or self.env._("The file"),
-                    )
-                ) from error
-        return list(dict.fromkeys(names))
+            names += self._file_serials()
+        names = list(dict.fromkeys(names))
+        errors = self.env["stock.lot"]._serial_name_errors(self.env["product.product"], names)
+        if errors:
+            raise UserError(
+                self.env._(
+                    "The listed serials hold %(count)s that cannot be serial numbers; correct "
+                    "or remove them:\n%(errors)s",
+                    count=len(errors),
+                    errors="\n".join(errors[:20]),
+                )
+            )
+        return names
+
+    def _file_serials(self):
+        """The serials of the uploaded CSV; Odoo's own exports of serials,
+        move lines or quants are read by their column headers, in the user's
+        language too."""
+        file_name = self.serial_filename or self.env._("The file")
+        # base64 takes 4 characters for 3 bytes: refuse before decoding
+        if len(self.serial_file) * 3 // 4 > rules.MAX_CSV_BYTES + 2:
+            raise UserError(self._file_too_large(file_name))
+        lot_name = self.env["stock.lot"]._fields["name"]._description_string(self.env)
+        line_lot = self.env["stock.move.line"]._fields["lot_id"]._description_string(self.env)
+        headers = [lot_name, line_lot, f"{line_lot}/{lot_name}"]
+        try:
+            return rules.parse_serial_csv(base64.b64decode(self.serial_file), headers)
+        except rules.SerialFileError as error:
+            if error.reason == "too_large":
+                message = self._file_too_large(file_name)
+            elif error.reason == "malformed":
+                message = self.env._(
+                    "%(file)s cannot be read as CSV at line %(line)s (%(detail)s). Check that "
+                    "its quotes are closed and that it holds one serial per row.",
+                    file=file_name,
+                    line=error.line,
+                    detail=error.detail,
+                )
+            else:
+                message = self.env._(
+                    "%(file)s is not a CSV file of serial numbers.", file=file_name
+                )
+            raise UserError(message) from error
+
+    def _file_too_large(self, file_name):
+        return self.env._(
+            "%(file)s is larger than %(limit)s MB, the largest serial file read; split it.",
+            file=file_name,
+            limit=rules.MAX_CSV_BYTES // (1024 * 1024),
+        )
 
     def _utc_bounds(self, date_from, date_to):
         """The user's days from ``date_from`` to ``date_to`` (included) as
