@@ -287,8 +287,12 @@ def _from_elements(kind, elements):
 
 def serial_of(text):
     """``(GTIN-14 or None, serial)`` of a scanned or typed serial: the AI (21)
-    of a GS1 code and its GTIN, else the text itself as a serial name."""
+    of a GS1 code and its GTIN, else the text itself as a serial name (as it
+    was given when it cannot be read, so that the serial name's own check says
+    what is wrong with all of it)."""
     result = normalize(text)
+    if result.error and result.error != EMPTY and isinstance(text, str):
+        return None, text
     if result.error or not result.serial:
         return None, result.text
     return result.gtin, result.serial
