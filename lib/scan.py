@@ -241,6 +241,23 @@ def _parse_digital_link(text):
     return _from_elements(DIGITAL_LINK, uri.element_strings)
 
 
+def digital_link_element_string(raw):
+    """The GS1 element string a GS1 Digital Link URI stands for (FNC1 sent as
+    GS after each variable-length value), for parsers that read element
+    strings only, such as Odoo's GS1 nomenclature; ``None`` when ``raw`` is not
+    a valid Digital Link."""
+    text, error = _clean(raw)
+    if error:
+        return None
+    _symbology, text = _split_symbology(text)
+    if not text.lower().startswith(("http://", "https://")):
+        return None
+    try:
+        return GS1DigitalLinkURI.parse(text).as_gs1_message().value
+    except (ParseError, ValueError):
+        return None
+
+
 def _parse_epc(text):
     """An EPC pure-identity URN of a serialised trade item or of an SSCC
     (GS1 EPC Tag Data Standard, sections 6.3.1 and 6.3.2)."""

@@ -1,4 +1,5 @@
 from . import (
+    barcode_nomenclature,
     barcode_rule,
     ir_actions_report,
     product_category,

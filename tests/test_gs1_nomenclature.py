@@ -4,7 +4,9 @@ reads what the addon prints and what suppliers print: labels rendered to PDF,
 decoded with zxing-cpp, parsed by the GS1 nomenclature, then looked up the way
 the nomenclature's `_preprocess_gs1_search_args` rewrites a barcode search."""
 
-from odoo.tests import tagged
+import json
+
+from odoo.tests import HttpCase, tagged
 from odoo.tools.barcode import get_barcode_check_digit
 
 from ..lib import label_layouts
@@ -127,16 +129,38 @@ class TestGs1Nomenclature(SerialCommon):
                 self.assertEqual(serial, lot)
                 self.assertEqual(serial.product_id, self.product)
 
-    def test_digital_link_is_beyond_odoos_parser(self):
-        """Odoo 18's nomenclature has no Digital Link support (README): the QR
-        reads as the URI, which it neither parses nor finds."""
-        lot = self.lots[0]
-        pdf, _kind = self.env["ir.actions.report"]._render(
-            LABELS, lot.ids, data={"layout": "thermal_4x6", "symbology": "qr_digital_link"}
+    def test_digital_link_labels_every_layout(self):
+        """The QR code of the Digital Link reads as the URI; Odoo's parser (with
+        models/barcode_nomenclature.py) reads it as its element string."""
+        lot = self.lots[1]
+        for layout in label_layouts.LAYOUTS:
+            with self.subTest(layout=layout):
+                pdf, _kind = self.env["ir.actions.report"]._render(
+                    LABELS, lot.ids, data={"layout": layout, "symbology": "qr_digital_link"}
+                )
+                self.assertEqual(self.scanned(pdf), [lot.gs1_digital_link])
+                elements = self.elements(lot.gs1_digital_link)
+                self.assertEqual(elements["01"]["value"], GTIN14)
+                self.assertEqual(elements["21"]["value"], "A/1.2")
+                product, serial, _package = self.odoo_finds(lot.gs1_digital_link)
+                self.assertEqual((product, serial), (self.product, lot))
+
+    def test_suppliers_digital_links(self):
+        """Qualifiers, a path prefix, query attributes and a GTIN-13, as GS1
+        Digital Link URI syntax allows them; what is not a Digital Link is
+        left to Odoo as it was."""
+        link = f"https://brand.example/p/01/{GTIN}/22/C1/10/L%2F7/21/SN-0001?17=270131&x=1"
+        elements = self.elements(link)
+        self.assertEqual(
+            {ai: elements[ai]["value"] for ai in ("01", "22", "10", "21")},
+            {"01": GTIN14, "22": "C1", "10": "L/7", "21": "SN-0001"},
         )
-        self.assertEqual(self.scanned(pdf), [lot.gs1_digital_link])
-        self.assertFalse(self.nomenclature.parse_barcode(lot.gs1_digital_link))
-        self.assertFalse(any(self.odoo_finds(lot.gs1_digital_link)))
+        self.assertEqual(elements["17"]["value"].isoformat(), "2027-01-31")
+        # Odoo's search takes the first lot-type AI, (10) before (21), as for GS1-128
+        link = f"https://brand.example/p/01/{GTIN}/21/SN-0001?17=270131"
+        self.assertEqual(self.odoo_finds(link)[:2], (self.product, self.lots[0]))
+        for code in ("https://brand.example/about", f"https://x.example/01/{GTIN14}/21"):
+            self.assertFalse(self.nomenclature.parse_barcode(code), code)
 
     def test_sscc_labels_every_layout(self):
         case_type = self.env["stock.package.type"].create({"name": "SI Case", "sscc_level": "case"})
@@ -205,3 +229,62 @@ class TestGs1Nomenclature(SerialCommon):
         self.assertGreater(
             min(self.our_rules.mapped("sequence")), max(odoo_rules.mapped("sequence"))
         )
+
+
+# Reads codes with the web client's BarcodeParser and the GS1 nomenclature's
+# rules (as every barcode screen does), logs "test successful" when each gives
+# the expected AIs, else the AIs it gave.
+WEB_CLIENT_PARSE = """
+(async () => {
+    const { BarcodeParser } = odoo.loader.modules.get("@barcodes/js/barcode_parser");
+    const orm = odoo.__WOWL_DEBUG__.root.env.services.orm;
+    const parser = new BarcodeParser({
+        nomenclature: await BarcodeParser.fetchNomenclature(orm, %(nomenclature)s),
+    });
+    const expected = %(expected)s;
+    const wrong = [];
+    for (const [code, ais] of Object.entries(expected)) {
+        let got;
+        try {
+            got = Object.fromEntries(parser.parse_barcode(code).map((e) => [e.ai, e.string_value]));
+        } catch (error) {
+            got = String(error);
+        }
+        const values = Object.keys(ais).map((ai) => got[ai]);
+        if (JSON.stringify(values) !== JSON.stringify(Object.values(ais))) {
+            wrong.push([code, got]);
+        }
+    }
+    if (wrong.length) {
+        console.error("web client parse: " + JSON.stringify(wrong));
+    } else {
+        console.log("test successful");
+    }
+})();
+"""
+
+
+@tagged("post_install", "-at_install")
+class TestGs1NomenclatureWebClient(HttpCase):
+    def test_web_client_parser_reads_digital_links_and_suppliers_labels(self):
+        """static/src/js/barcode_parser_patch.js and the rules of
+        data/barcode_rule_data.xml in the parser of the web client."""
+        expected = {
+            f"https://brand.example/p/01/{GTIN}/22/C1/10/L%2F7/21/SN-1?17=270131": {
+                "01": GTIN14,
+                "22": "C1",
+                "10": "L/7",
+                "21": "SN-1",
+                "17": "270131",
+            },
+            f"https://id.gs1.org/01/{GTIN14}/21/A%2F1.2": {"01": GTIN14, "21": "A/1.2"},
+        }
+        expected.update(
+            {code: {"21": serial, **ais} for code, serial, ais in SUPPLIER_LABELS if serial}
+        )
+        nomenclature = self.env.ref("barcodes_gs1_nomenclature.default_gs1_nomenclature")
+        code = WEB_CLIENT_PARSE % {
+            "nomenclature": nomenclature.id,
+            "expected": json.dumps(expected),
+        }
+        self.browser_js("/odoo", code, ready="odoo.isReady", login="admin")
