@@ -2,7 +2,7 @@
 {
     "name": "Serialized Inventory",
     "summary": "Per-unit serial lifecycle, holder and an immutable event ledger",
-    "version": "18.0.3.0.0",
+    "version": "18.0.4.0.0",
     "category": "Inventory/Inventory",
     "website": "https://github.com/serialized-inventory/serialized_inventory",
     "author": "Serialized Inventory",
