@@ -493,6 +493,8 @@ class StockLot(models.Model):
         """Why ``names`` cannot be serial numbers (of ``product``, if any): one
         message each, naming the value; [] if none."""
         errors = []
+        # outside the call: Babel's extraction evaluates the call's arguments
+        of_product = f" ({product.display_name})" if product else ""
         for name in names:
             message = serial_format.serial_name_error(name)
             if message:
@@ -500,7 +502,7 @@ class StockLot(models.Model):
                     self.env._(
                         "Serial number %(serial)s%(product)s is refused: %(reason)s.",
                         serial=serial_format.shown_value(name),
-                        product=f" ({product.display_name})" if product else "",
+                        product=of_product,
                         reason=self.env._(message.template, **message.params),  # pylint: disable=translation-required
                     )
                 )
