@@ -158,6 +158,15 @@ class TestUniquenessRace(BaseCase):
                 {"serial_format_rule_id": self.rule_id}
             )
 
+    @staticmethod
+    def _run_together(*targets):
+        """Run each target in its own thread, as concurrent requests."""
+        threads = [threading.Thread(target=target) for target in targets]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(30)
+
     def _race(self, first_vals, second_vals, retry=True):
         """Create ``first_vals`` and ``second_vals`` in two transactions at
         once, the second one's checks blind to the first: what became of the
@@ -195,11 +204,7 @@ class TestUniquenessRace(BaseCase):
             except ValidationError as error:
                 results["second"] = str(error)
 
-        threads = [threading.Thread(target=first), threading.Thread(target=second)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(30)
+        self._run_together(first, second)
         self.assertEqual(results.get("first"), "committed")
         with self._cursor() as cr:
             cr.execute(
@@ -280,9 +285,5 @@ class TestUniquenessRace(BaseCase):
                 except ValidationError as error:
                     results["second"] = str(error)
 
-        threads = [threading.Thread(target=first), threading.Thread(target=second)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(30)
+        self._run_together(first, second)
         self.assertIn("RACE-5 of SI Race is already used by SI Race Twin", results["second"])
